@@ -1,0 +1,1 @@
+"""Database plumbing shared by every capability: declarative base, engines, migrations."""

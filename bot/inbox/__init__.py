@@ -1,0 +1,1 @@
+"""The one inbox every channel feeds: contacts, inbound de-duplication, conversation state, outbox."""

@@ -1,0 +1,1 @@
+"""Inbox tables (filled in by revision 0002_inbox)."""

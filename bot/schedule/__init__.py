@@ -1,0 +1,1 @@
+"""Service-schedule database: offices, services, opening hours, closures and quota releases."""
