@@ -85,9 +85,7 @@ def session_factory_from_settings() -> sessionmaker:
     return _factory_for(load_settings().database_url)
 
 
-async def run_db(
-    fn: Callable[..., T], *, factory: sessionmaker | None = None, **kwargs: Any
-) -> T:
+async def run_db(fn: Callable[..., T], *, factory: sessionmaker | None = None, **kwargs: Any) -> T:
     """Run a query function in a worker thread inside one short transaction.
 
     The function receives `session=` plus the given keyword arguments and must return plain

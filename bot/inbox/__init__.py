@@ -1,1 +1,1 @@
-"""The one inbox every channel feeds: contacts, inbound de-duplication, conversation state, outbox."""
+"""The one inbox every channel feeds: contacts, de-duplication, conversation state, outbox."""

@@ -1,0 +1,1 @@
+"""Channel adapters (web chat, Telegram, WhatsApp) and the Rasa-side gateway channel."""

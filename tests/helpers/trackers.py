@@ -1,0 +1,52 @@
+"""Build real rasa-sdk trackers for action tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+DEFAULT_SLOTS: dict[str, Any] = {"office": None, "service": None, "last_topic": None}
+
+
+def entity(name: str, value: str, text: str = "", span: str | None = None) -> dict[str, Any]:
+    """An extracted entity; `span` (default `value`) is located in `text` for start/end."""
+    span = span or value
+    start = max(text.lower().find(span.lower()), 0)
+    return {
+        "entity": name,
+        "value": value,
+        "start": start,
+        "end": start + len(span),
+        "extractor": "DIETClassifier",
+    }
+
+
+def make_tracker(
+    text: str = "",
+    *,
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    sender_id: str = "test-conversation",
+) -> Tracker:
+    """A tracker whose latest message has the given text, intent and entities."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+    }
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest_message},
+    ]
+    return Tracker(
+        sender_id=sender_id,
+        slots={**DEFAULT_SLOTS, **(slots or {})},
+        latest_message=latest_message,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
