@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 VENV := .venv
 BIN := $(VENV)/bin
-PYTHON_SYS := $(shell command -v python3.10 2>/dev/null || ls "$$(pyenv root 2>/dev/null)/versions/3.10.13/bin/python" 2>/dev/null)
+PYTHON_SYS := $(shell command -v python3.10 2>/dev/null || ls "$$(pyenv root 2>/dev/null)/versions/3.10.13/bin/python" "$$HOME/.pyenv/versions/3.10.13/bin/python" 2>/dev/null | head -1)
 LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 INSTALLED := $(VENV)/.installed-$(LOCK_HASH)
 DATA_FILES := config.yml domain.yml $(shell find data -name '*.yml' | LC_ALL=C sort)

@@ -48,9 +48,7 @@ def postgres_url() -> Iterator[str]:
     yield url
     with admin.connect() as connection:
         connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-            ),
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
             {"name": name},
         )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
