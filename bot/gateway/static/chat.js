@@ -10,6 +10,32 @@
   let lastId = 0;
   const shown = new Set();
 
+  // Render the chat formatting that Telegram and WhatsApp share (*bold*, _italic_) and links,
+  // building DOM nodes only: no HTML from a message is ever interpreted.
+  function appendFormatted(parent, text) {
+    const pattern = /(\*[^*\n]+\*|_[^_\n]+_|https?:\/\/[^\s)]+)/g;
+    let last = 0;
+    let match;
+    while ((match = pattern.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      const token = match[0];
+      let node;
+      if (token.startsWith("http")) {
+        node = document.createElement("a");
+        node.href = token;
+        node.rel = "noopener noreferrer";
+        node.target = "_blank";
+        node.textContent = token;
+      } else {
+        node = document.createElement(token[0] === "*" ? "strong" : "em");
+        node.textContent = token.slice(1, -1);
+      }
+      parent.appendChild(node);
+      last = match.index + token.length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function show(who, text, buttons) {
     const item = document.createElement("div");
     item.className = "msg " + who;
@@ -17,7 +43,7 @@
     label.className = "visually-hidden";
     label.textContent = who === "me" ? "Anda: " : "Asisten: ";
     item.appendChild(label);
-    item.appendChild(document.createTextNode(text || ""));
+    if (who === "bot") appendFormatted(item, text || ""); else item.appendChild(document.createTextNode(text || ""));
     if (buttons && buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
