@@ -22,6 +22,10 @@ from bot.schedule.views import HoursView, OfficeView, QuotaReleaseView, ServiceV
 T = TypeVar("T")
 
 MAIN_OFFICE_KEY = "pontianak"
+# Words that name "an immigration office" without saying which one ("kantor imigrasi buka?").
+GENERIC_OFFICE_WORDS = frozenset(
+    {"kantor", "kanim", "imigrasi", "imigrasinya", "kantornya", "the", "immigration", "office"}
+)
 
 # NLU `service` entity values -> service keys in the schedule database.
 SERVICE_KEYS: dict[str, tuple[str, ...]] = {
@@ -97,7 +101,7 @@ class PassportAction(Action, ABC):
     async def resolve_office(self, tracker: Tracker) -> OfficeChoice:
         """Find the office named in the latest message, else in the `office` slot."""
         requested = latest_entity(tracker, "office") or tracker.get_slot("office")
-        if not requested:
+        if not requested or is_generic_office(str(requested)):
             return OfficeChoice(None, None)
         office = await self.context.db(queries.find_office, text=str(requested))
         return OfficeChoice(str(requested), office)
@@ -145,6 +149,11 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """Return the first value of `entity` in the latest message, if any."""
     value = next(tracker.get_latest_entity_values(entity), None)
     return str(value) if value else None
+
+
+def is_generic_office(text: str) -> bool:
+    """Return True when the text names no particular office ("kantor imigrasi", "kanim")."""
+    return all(word in GENERIC_OFFICE_WORDS for word in text.lower().split())
 
 
 def requested_service(tracker: Tracker) -> str | None:

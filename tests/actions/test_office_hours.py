@@ -136,3 +136,13 @@ async def test_an_empty_database_gives_the_data_missing_answer(
 
     assert events == [SlotSet("last_topic", "hours")]
     assert responses(messages) == ["utter_data_missing"]
+
+
+async def test_a_generic_office_name_means_no_particular_office(context: ActionContext) -> None:
+    text = "kantor imigrasi sabtu buka ga"
+    tracker = ask(text, office="kantor imigrasi", date="sabtu")
+
+    events, messages = await run_action(ActionOfficeHours(context), tracker)
+
+    assert events == [SlotSet("last_topic", "hours")]
+    assert responses(messages) == ["utter_office_closed_day", "utter_office_hours_week_all"]
