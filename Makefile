@@ -15,7 +15,7 @@ MODEL := models/model-$(DATA_HASH).tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run test lint clean
+.PHONY: help install train run test lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ lint: $(INSTALLED)  ## ruff and mypy
 test: $(MODEL) lint  ## lint, validate the training data, run every test
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/pytest
+
+bench: $(MODEL)  ## measure per-message latency and memory; appends to docs/benchmarks.md
+	$(BIN)/python -m tests.bench.conversation_latency
 
 clean:  ## remove the virtual environment, models and local databases
 	rm -rf $(VENV) models var results .mypy_cache .ruff_cache .pytest_cache

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pytest
-from bot.schedule.demo import seed_demo
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import sessionmaker
 
 from actions.common import ActionContext, PassportAction
+from bot.schedule.demo import seed_demo
 
 # Wednesday 2 December 2026, 09.00 WIB: an ordinary open working day.
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)

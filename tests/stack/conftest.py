@@ -3,45 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
-from bot.db.engine import make_engine, make_session_factory, upgrade_database
-from bot.launcher import Stack
-from bot.schedule.demo import seed_demo
-from bot.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def latest_model() -> Path | None:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return models[-1] if models else None
-
-
-@dataclass(frozen=True)
-class RunningStack:
-    settings: Settings
-    model: Path
-    log_dir: Path
-    tracker_url: str
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {log.name} (tail) ---\n" + log.read_text(errors="replace")[-4000:]
-            for log in sorted(self.log_dir.glob("*.log"))
-        )
+from tests.helpers.stack import RunningStack, latest_model, start_stack
 
 
 @pytest.fixture(scope="session")
@@ -53,33 +19,10 @@ def stack(tmp_path_factory) -> Iterator[RunningStack]:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    workdir = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{workdir / 'bot.db'}"
-    upgrade_database(database_url)
-    engine = make_engine(database_url)
-    with make_session_factory(engine).begin() as session:
-        seed_demo(session=session, now=datetime.now(timezone.utc))
-    engine.dispose()
-    settings = Settings(
-        env="test",
-        database_url=database_url,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        rasa_token=secrets.token_urlsafe(24),
-        action_server_url=f"http://127.0.0.1:{free_port()}",
-        gateway_port=free_port(),
-    )
-    tracker_url = f"sqlite:///{workdir / 'tracker.db'}"
-    running = RunningStack(settings, model, workdir / "logs", tracker_url)
-    processes = Stack(
-        settings=settings,
-        model_path=model,
-        log_dir=running.log_dir,
-        extra_env={"TRACKER_STORE_URL": tracker_url, "LOCK_STORE_TYPE": "in_memory"},
-    )
-    processes.start()
+    running = start_stack(tmp_path_factory.mktemp("stack"), model)
     try:
-        if not processes.wait_healthy(timeout_seconds=300):
+        if not running.processes.wait_healthy(timeout_seconds=300):
             pytest.fail(f"the stack did not become healthy\n{running.logs()}")
         yield running
     finally:
-        processes.stop()
+        running.processes.stop()

@@ -1,0 +1,158 @@
+"""Benchmark: per-message latency of one citizen's conversation through the web chat API.
+
+Run with `make bench`. Starts the real stack on free ports with a fresh seeded database,
+plays the same multi-turn conversation several times (one citizen at a time), prints the
+latencies and the resident memory of each process, and appends the results to
+docs/benchmarks.md. Timing is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+
+from bot import PROJECT_ROOT
+from tests.helpers.stack import RunningStack, latest_model, start_stack
+
+CONVERSATION = (
+    "halo min",
+    "kapan kuota paspor dibuka?",
+    "kalo singkawang?",
+    "kantor imigrasi pontianak buka jam berapa",
+    "sabtu buka ga",
+    "brp biaya e-paspor 10 thn",
+    "syarat bikin paspor anak apa aja",
+    "paspor sy ilang gmn",
+    "alamat mpp dimana",
+    "makasih kak",
+)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (MiB)."""
+    total = 0
+    pids = [pid]
+    children = subprocess.run(
+        ["pgrep", "-g", str(os.getpgid(pid))], capture_output=True, text=True, check=False
+    )
+    pids = [int(p) for p in children.stdout.split()] or pids
+    for member in pids:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+async def play(stack: RunningStack, rounds: int) -> dict[str, list[float]]:
+    url = f"{stack.settings.gateway_url}/api/messages"
+    timings: dict[str, list[float]] = {text: [] for text in CONVERSATION}
+    async with aiohttp.ClientSession() as client:
+        for warm in ("halo", "kuota kapan", "jam buka"):
+            async with client.post(url, json={"sender": "warm-up", "text": warm}) as response:
+                await response.read()
+        for _ in range(rounds):
+            sender = f"bench-{uuid.uuid4().hex[:12]}"
+            for text in CONVERSATION:
+                started = time.perf_counter()
+                async with client.post(url, json={"sender": sender, "text": text}) as response:
+                    body = await response.json()
+                    if response.status != 200 or not body.get("replies"):
+                        raise RuntimeError(f"{text!r}: HTTP {response.status} {body}")
+                timings[text].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    memory_gib = memory_kib / 1024 / 1024
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB, {platform.system()}"
+
+
+def report(timings: dict[str, list[float]], memory: dict[str, float], rounds: int) -> str:
+    everything = [ms for values in timings.values() for ms in values]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=PROJECT_ROOT
+    ).stdout.strip()
+    lines = [
+        f"## One conversation, sequential — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- machine: {machine()}; commit {commit or 'unknown'}",
+        "- configuration: SQLite file, in-memory lock store, 1 Sanic worker per process, "
+        f"pipeline from config.yml; {rounds} rounds of a {len(CONVERSATION)}-message conversation",
+        f"- all messages: p50 {percentile(everything, 0.5):.0f} ms, p95 "
+        f"{percentile(everything, 0.95):.0f} ms, p99 {percentile(everything, 0.99):.0f} ms, "
+        f"mean {statistics.mean(everything):.0f} ms ({len(everything)} messages)",
+        "- resident memory: "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items())
+        + f" (total {sum(memory.values()):.0f} MiB)",
+        "",
+        "| message | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for text, values in timings.items():
+        lines.append(
+            f"| {text} | {percentile(values, 0.5):.0f} | {percentile(values, 0.95):.0f} "
+            f"| {max(values):.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    model = latest_model()
+    if model is None:
+        print("No trained model in models/: run `make train`.")
+        return 1
+    with tempfile.TemporaryDirectory() as workdir:
+        stack = start_stack(Path(workdir), model)
+        try:
+            if not stack.processes.wait_healthy(timeout_seconds=300):
+                print(stack.logs())
+                return 1
+            timings = asyncio.run(play(stack, args.rounds))
+            memory = {name: rss_mib(proc.pid) for name, proc in stack.processes.processes.items()}
+        finally:
+            stack.processes.stop()
+    text = report(timings, memory, args.rounds)
+    print(text)
+    if not args.no_write:
+        target = PROJECT_ROOT / "docs" / "benchmarks.md"
+        if not target.exists():
+            target.write_text("# Benchmarks\n\nAppended by `make bench`; newest last.\n\n")
+        with target.open("a") as handle:
+            handle.write("\n" + text)
+        print(f"Appended to {target.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

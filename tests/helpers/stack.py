@@ -1,0 +1,68 @@
+"""Start the real product on free local ports with a fresh, seeded database (tests, benchmarks)."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.db.engine import make_engine, make_session_factory, upgrade_database
+from bot.launcher import Stack
+from bot.schedule.demo import seed_demo
+from bot.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def latest_model() -> Path | None:
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+@dataclass
+class RunningStack:
+    settings: Settings
+    model: Path
+    log_dir: Path
+    tracker_url: str
+    processes: Stack
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {log.name} (tail) ---\n" + log.read_text(errors="replace")[-4000:]
+            for log in sorted(self.log_dir.glob("*.log"))
+        )
+
+
+def start_stack(workdir: Path, model: Path) -> RunningStack:
+    """Seed a SQLite database in `workdir`, start the three processes; caller stops them."""
+    database_url = f"sqlite:///{workdir / 'bot.db'}"
+    upgrade_database(database_url)
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        seed_demo(session=session, now=datetime.now(timezone.utc))
+    engine.dispose()
+    settings = Settings(
+        env="test",
+        database_url=database_url,
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        rasa_token=secrets.token_urlsafe(24),
+        action_server_url=f"http://127.0.0.1:{free_port()}",
+        gateway_port=free_port(),
+    )
+    tracker_url = f"sqlite:///{workdir / 'tracker.db'}"
+    processes = Stack(
+        settings=settings,
+        model_path=model,
+        log_dir=workdir / "logs",
+        extra_env={"TRACKER_STORE_URL": tracker_url, "LOCK_STORE_TYPE": "in_memory"},
+    )
+    processes.start()
+    return RunningStack(settings, model, workdir / "logs", tracker_url, processes)
