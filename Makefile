@@ -9,13 +9,13 @@ BIN := $(VENV)/bin
 PYTHON_SYS := $(shell command -v python3.10 2>/dev/null || ls "$$(pyenv root 2>/dev/null)/versions/3.10.13/bin/python" "$$HOME/.pyenv/versions/3.10.13/bin/python" 2>/dev/null | head -1)
 LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 INSTALLED := $(VENV)/.installed-$(LOCK_HASH)
-DATA_FILES := config.yml domain.yml $(shell find data -name '*.yml' | LC_ALL=C sort)
+DATA_FILES := config.yml domain.yml $(shell find data -name '*.yml' | LC_ALL=C sort) $(sort $(wildcard bot/nlu/*.py))
 DATA_HASH := $(shell cat $(DATA_FILES) | sha256sum | cut -c1-16)
 MODEL := models/model-$(DATA_HASH).tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run test lint bench clean
+.PHONY: help install train run test lint bench eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,8 +52,13 @@ test: $(MODEL) lint  ## lint, validate the training data, run every test
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/pytest
 
-bench: $(MODEL)  ## measure per-message latency and memory; appends to docs/benchmarks.md
+bench: $(MODEL)  ## latency per message, concurrent citizens, quota burst; appends to docs/benchmarks.md
 	$(BIN)/python -m tests.bench.conversation_latency
+	$(BIN)/python -m tests.bench.load
+
+eval: $(INSTALLED) $(MODEL)  ## FAQ retrieval and held-out NLU evaluation; writes docs/faq_eval.md, docs/nlu_eval.md
+	$(BIN)/python -m tests.eval.faq_retrieval
+	$(BIN)/python -m tests.eval.nlu_eval --model $(MODEL)
 
 clean:  ## remove the virtual environment, models and local databases
 	rm -rf $(VENV) models var results .mypy_cache .ruff_cache .pytest_cache

@@ -37,6 +37,7 @@ def _prepare_database(settings: Settings) -> None:
     from datetime import datetime, timezone
 
     from bot.db.engine import make_engine, make_session_factory, upgrade_database
+    from bot.knowledge.demo import seed_faq_if_empty
     from bot.schedule.demo import database_is_empty, seed_demo
 
     upgrade_database(settings.database_url)
@@ -45,6 +46,7 @@ def _prepare_database(settings: Settings) -> None:
         if database_is_empty(session=session):
             seed_demo(session=session, now=datetime.now(timezone.utc))
             print("Loaded the demo offices, services and quota schedule (empty database).")
+        seed_faq_if_empty(session=session)
     engine.dispose()
 
 
@@ -56,6 +58,8 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot.channels.telegram_cli import register as register_telegram
+    from bot.knowledge.cli import register as register_knowledge
     from bot.schedule.cli import register as register_schedule
 
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -70,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
     register_schedule(commands)
+    register_telegram(commands)
+    register_knowledge(commands)
     return parser
 
 

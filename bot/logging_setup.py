@@ -7,7 +7,7 @@ import re
 
 NIK_PATTERN = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
 PHONE_PATTERN = re.compile(r"(?<![\d\w])(\+?62|0)8(\d{1,2})[\d\- ]{5,11}(\d{2})(?!\d)")
-BOT_TOKEN_PATTERN = re.compile(r"\b(\d{6,12}):[A-Za-z0-9_-]{30,}\b")
+BOT_TOKEN_PATTERN = re.compile(r"(?<!\d)(\d{6,12}):[A-Za-z0-9_-]{30,}")  # also in …/bot<token>/
 
 
 def mask_personal_data(text: str) -> str:
@@ -44,3 +44,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx (python-telegram-bot's HTTP client) logs every request URL, which holds the token
+    logging.getLogger("httpx").setLevel(logging.WARNING)

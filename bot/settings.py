@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 from bot import PROJECT_ROOT
+
+TELEGRAM_DEFAULT_API_URL = "https://api.telegram.org/bot"
+TELEGRAM_DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
+TELEGRAM_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class SettingsError(ValueError):
@@ -53,6 +59,15 @@ class Settings:
     gateway_port: int = 8080
     rasa_timeout_seconds: float = 30.0
     log_level: str = "INFO"
+    telegram_bot_token: str = ""
+    telegram_mode: str = "webhook"  # webhook | polling
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = TELEGRAM_DEFAULT_API_URL
+    telegram_file_url: str = TELEGRAM_DEFAULT_FILE_URL
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
 
     @property
     def is_production(self) -> bool:
@@ -90,6 +105,7 @@ def load_settings(*, env_file: Path | None = None) -> Settings:
         rasa_timeout = float(_env("RASA_TIMEOUT_SECONDS", "30") or "30")
     except ValueError as exc:
         raise SettingsError("RASA_TIMEOUT_SECONDS must be a number") from exc
+    telegram = _telegram_settings(env)
     return Settings(
         env=env,
         database_url=database_url,
@@ -101,4 +117,34 @@ def load_settings(*, env_file: Path | None = None) -> Settings:
         gateway_port=_int("GATEWAY_PORT", 8080),
         rasa_timeout_seconds=rasa_timeout,
         log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
+        **telegram,
     )
+
+
+def _url(name: str, default: str) -> str:
+    value = _env(name, default) or default
+    if not value.startswith(("https://", "http://")):
+        raise SettingsError(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _telegram_settings(env: str) -> dict[str, str]:
+    """Read the TELEGRAM_* variables; webhook mode in production needs the secret."""
+    token = _env("TELEGRAM_BOT_TOKEN") or ""
+    if token and not TELEGRAM_TOKEN_PATTERN.match(token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
+    mode = (_env("TELEGRAM_MODE", "webhook") or "webhook").lower()
+    if mode not in {"webhook", "polling"}:
+        raise SettingsError(f"TELEGRAM_MODE must be webhook or polling, got {mode!r}")
+    secret = _env("TELEGRAM_WEBHOOK_SECRET") or ""
+    if secret and not TELEGRAM_SECRET_PATTERN.match(secret):
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be 16-256 of A-Z a-z 0-9 _ -")
+    if token and mode == "webhook" and not secret and env == "production":
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set in production (webhook mode)")
+    return {
+        "telegram_bot_token": token,
+        "telegram_mode": mode,
+        "telegram_webhook_secret": secret,
+        "telegram_api_url": _url("TELEGRAM_API_URL", TELEGRAM_DEFAULT_API_URL),
+        "telegram_file_url": _url("TELEGRAM_FILE_URL", TELEGRAM_DEFAULT_FILE_URL),
+    }

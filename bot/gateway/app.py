@@ -13,7 +13,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels import webchat
+from bot.channels import telegram_webhook, webchat
+from bot.channels.telegram_channel import TelegramOptions
 from bot.db.engine import make_engine, make_session_factory, ping
 from bot.gateway.keys import INBOX, RASA, SESSION_FACTORY, SETTINGS
 from bot.inbox.inbox import Inbox
@@ -77,6 +78,7 @@ def create_app(
     *,
     session_factory: sessionmaker | None = None,
     retry_interval_seconds: float = 5.0,
+    telegram: TelegramOptions | None = None,
 ) -> web.Application:
     """Build the gateway; resources are opened and closed with the application."""
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
@@ -101,4 +103,6 @@ def create_app(
     app.cleanup_ctx.append(resources)
     app.router.add_get("/healthz", healthz)
     webchat.add_routes(app, str(STATIC_DIR))
+    if settings.telegram_enabled:
+        telegram_webhook.setup(app, telegram)
     return app

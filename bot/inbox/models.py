@@ -78,7 +78,8 @@ class OutboundMessage(Base):
     # {"text": str | None, "buttons": [{"title": str, "payload": str}], "image": str | None}
     body = Column(JSON, nullable=False)
     # pending -> sent (pushed to the channel) | delivered (returned in a synchronous answer)
-    # | failed (retries exhausted)
+    # | failed (retries exhausted); push channels lease a row as "sending" until next_attempt_at
+    # (bot/channels/outbox_store.py)
     status = Column(String(16), nullable=False, default="pending")
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(String(500), nullable=True)

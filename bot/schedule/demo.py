@@ -13,6 +13,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.knowledge.demo import seed_faq
 from bot.schedule.dates import format_range_id
 from bot.schedule.hours import holiday_name
 from bot.schedule.models import Closure, Office, OpeningHours, QuotaRelease, Service
@@ -265,7 +266,7 @@ def seed_demo(*, session: Session, now: datetime) -> int:
     session.flush()
     added += _seed_closures(session, now) + _seed_releases(session, now, offices)
     session.flush()
-    return added
+    return added + seed_faq(session=session)
 
 
 def _seed_closures(session: Session, now: datetime) -> int:

@@ -1,4 +1,4 @@
-"""The action server registers exactly our seven actions, not the abstract base."""
+"""The action server registers exactly our eight actions, not the abstract base."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ EXPECTED = {
     "action_service_requirements",
     "action_lost_damaged_passport",
     "action_follow_up",
+    "action_faq_answer",
 }
 
 
-def test_action_server_registers_the_seven_actions() -> None:
+def test_action_server_registers_the_eight_actions() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     assert set(executor.actions) == EXPECTED

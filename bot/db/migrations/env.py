@@ -3,6 +3,7 @@
 from alembic import context
 
 import bot.inbox.models  # noqa: F401 - register tables on the metadata
+import bot.knowledge.models  # noqa: F401 - register tables on the metadata
 import bot.schedule.models  # noqa: F401 - register tables on the metadata
 from bot.db.base import Base
 from bot.db.engine import make_engine

@@ -1,0 +1,193 @@
+"""Database work of the outbox sender: claim due replies, record the outcome of a send.
+
+A row moves pending -> sending (a lease until `next_attempt_at`) -> sent | pending (retry) |
+failed. Only the oldest unfinished row of a contact is ever claimed, so one contact's replies
+leave in id order even while an earlier one waits for its retry. Push channels (Telegram,
+WhatsApp) use this; the web chat marks its replies delivered when the page fetches them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.inbox.messages import Reply
+from bot.inbox.models import Contact, OutboundMessage
+
+UNFINISHED = ("pending", "sending")
+PROGRESS_KEY = "delivery"  # body[PROGRESS_KEY] = {"parts_sent": n} for multi-part messages
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed reply, ready for a channel's send function."""
+
+    id: int
+    contact_id: int
+    recipient: str  # the channel's user/chat id (contacts.external_id)
+    reply: Reply
+    attempts: int  # including this one
+    parts_sent: int = 0  # parts of a split message already delivered by earlier attempts
+
+
+def claim_due(
+    *,
+    session: Session,
+    channel: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    exclude_contacts: frozenset[int] = frozenset(),
+) -> list[Outgoing]:
+    """Claim the oldest unfinished reply of each contact whose time has come (compare-and-set).
+
+    A row another worker holds is skipped until its lease runs out; a crashed worker's rows
+    are taken over then. `exclude_contacts` are contacts that must wait (per-chat rate limit).
+    """
+    heads = (
+        select(func.min(OutboundMessage.id))
+        .where(OutboundMessage.channel == channel, OutboundMessage.status.in_(UNFINISHED))
+        .group_by(OutboundMessage.contact_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(OutboundMessage, Contact.external_id)
+        .join(Contact, Contact.id == OutboundMessage.contact_id)
+        .where(OutboundMessage.id.in_(heads), OutboundMessage.next_attempt_at <= now)
+        .order_by(OutboundMessage.id)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for row, recipient in rows:
+        if row.contact_id in exclude_contacts:
+            continue
+        taken = session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == row.id,
+                OutboundMessage.status.in_(UNFINISHED),
+                OutboundMessage.next_attempt_at <= now,
+            )
+            .values(
+                status="sending",
+                next_attempt_at=now + lease,
+                attempts=OutboundMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            continue  # another worker claimed it between our select and update
+        progress = (row.body or {}).get(PROGRESS_KEY) or {}
+        claimed.append(
+            Outgoing(
+                id=row.id,
+                contact_id=row.contact_id,
+                recipient=recipient,
+                reply=Reply.from_json(row.body),
+                attempts=row.attempts + 1,
+                parts_sent=int(progress.get("parts_sent", 0)),
+            )
+        )
+    return claimed
+
+
+def _set_progress(row: OutboundMessage, parts_sent: int) -> None:
+    body: dict[str, Any] = dict(row.body or {})
+    body[PROGRESS_KEY] = {"parts_sent": parts_sent}
+    row.body = body  # a new object, so the JSON column is written
+
+
+def mark_sent(*, session: Session, outbound_id: int, now: datetime) -> None:
+    """Record a successful delivery."""
+    row = session.get(OutboundMessage, outbound_id)
+    if row is not None:
+        row.status, row.sent_at, row.next_attempt_at, row.last_error = "sent", now, None, None
+
+
+def reschedule(
+    *, session: Session, outbound_id: int, at: datetime, error: str, parts_sent: int
+) -> None:
+    """Put a reply back in the queue for another attempt at `at`."""
+    row = session.get(OutboundMessage, outbound_id)
+    if row is None:
+        return
+    row.status, row.next_attempt_at, row.last_error = "pending", at, error[:500]
+    if parts_sent:
+        _set_progress(row, parts_sent)
+
+
+def mark_failed(*, session: Session, outbound_id: int, error: str, parts_sent: int = 0) -> None:
+    """Give up on one reply."""
+    row = session.get(OutboundMessage, outbound_id)
+    if row is None:
+        return
+    row.status, row.next_attempt_at, row.last_error = "failed", None, error[:500]
+    if parts_sent:
+        _set_progress(row, parts_sent)
+
+
+def deactivate_contact(*, session: Session, contact_id: int, error: str) -> int:
+    """Mark a contact unreachable (blocked the bot); fail its unsent replies. Return how many."""
+    contact = session.get(Contact, contact_id)
+    if contact is not None:
+        contact.active = False
+    return int(
+        session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.contact_id == contact_id,
+                OutboundMessage.status.in_(UNFINISHED),
+            )
+            .values(status="failed", next_attempt_at=None, last_error=error[:500])
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
+def reactivate_contact(*, session: Session, channel: str, external_id: str) -> bool:
+    """Mark a contact reachable again (it wrote to us); return True when it was inactive."""
+    result = session.execute(
+        update(Contact)
+        .where(
+            Contact.channel == channel,
+            Contact.external_id == external_id,
+            Contact.active.is_(False),
+        )
+        .values(active=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def next_due_at(*, session: Session, channel: str) -> datetime | None:
+    """Return when the next unfinished reply of the channel becomes due (None when idle)."""
+    return session.execute(
+        select(func.min(OutboundMessage.next_attempt_at)).where(
+            OutboundMessage.channel == channel, OutboundMessage.status.in_(UNFINISHED)
+        )
+    ).scalar_one_or_none()
+
+
+def button_payload(
+    *, session: Session, channel: str, recipient: str, outbound_id: int, index: int
+) -> str | None:
+    """Return the payload of button `index` of a reply sent to `recipient`, else None."""
+    row = session.execute(
+        select(OutboundMessage.body)
+        .join(Contact, Contact.id == OutboundMessage.contact_id)
+        .where(
+            OutboundMessage.id == outbound_id,
+            OutboundMessage.channel == channel,
+            Contact.external_id == recipient,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    buttons = Reply.from_json(row).buttons
+    if not 0 <= index < len(buttons):
+        return None
+    return buttons[index].payload or None

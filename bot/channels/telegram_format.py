@@ -1,0 +1,159 @@
+"""Replies as Telegram messages: HTML with escaping, 4096-character parts, inline keyboards.
+
+Our responses use WhatsApp-style `*bold*` and `_italic_` (and `~strike~`); Telegram gets them
+as HTML (`parse_mode="HTML"`), where only `<`, `>` and `&` need escaping, so text from the
+database can never break the markup. Buttons carry `b:<outbound id>:<index>` as callback data
+(Telegram allows 64 bytes); the payload itself stays in the outbox row.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.inbox.messages import Reply
+
+MAX_MESSAGE_CHARS = 4096
+MAX_BUTTON_TITLE_CHARS = 64
+MAX_BUTTONS = 20
+BUTTON_PREFIX = "b"
+
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
+_STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]*?\S)~(?![\w~])")
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_URL = re.compile(r"https?://\S+")
+
+
+def telegram_length(text: str) -> int:
+    """Return the length Telegram counts (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _format_segment(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+    escaped = _ITALIC.sub(r"<i>\1</i>", escaped)
+    return _STRIKE.sub(r"<s>\1</s>", escaped)
+
+
+def _format_links(text: str) -> str:
+    """Format text around bare URLs, which stay verbatim (an `_` in a URL is no italic)."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(_format_segment(text[last : match.start()]))
+        out.append(html.escape(match.group(0), quote=False))
+        last = match.end()
+    out.append(_format_segment(text[last:]))
+    return "".join(out)
+
+
+def to_html(text: str) -> str:
+    """Escape text for Telegram's HTML parse mode and turn *bold*, _italic_, ~strike~ into tags."""
+    out, last = [], 0
+    for match in _MARKDOWN_LINK.finditer(text):
+        out.append(_format_links(text[last : match.start()]))
+        href = html.escape(match.group(2), quote=True)
+        out.append(f'<a href="{href}">{_format_segment(match.group(1))}</a>')
+        last = match.end()
+    out.append(_format_links(text[last:]))
+    return "".join(out)
+
+
+def plain_text(text: str) -> str:
+    """Return the text without our markup characters (the fallback when HTML is refused)."""
+    text = _MARKDOWN_LINK.sub(r"\1 (\2)", text)
+    for pattern in (_BOLD, _ITALIC, _STRIKE):
+        text = pattern.sub(r"\1", text)
+    return text
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    """Split one over-long paragraph at line breaks, then spaces, then anywhere."""
+    parts: list[str] = []
+    rest = text
+    while telegram_length(rest) > limit:
+        window = rest[:limit]
+        while telegram_length(window) > limit:  # astral characters count twice
+            window = window[:-1]
+        cut = max(window.rfind("\n"), window.rfind(" "))
+        if cut <= limit // 2:
+            cut = len(window)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Split text into parts of at most `limit` characters, at paragraph boundaries if possible."""
+    if telegram_length(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for paragraph in re.split(r"\n{2,}", text.strip()):
+        if not paragraph.strip():
+            continue
+        pieces = (
+            _hard_split(paragraph, limit) if telegram_length(paragraph) > limit else [paragraph]
+        )
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if telegram_length(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return [part for part in parts if part.strip()]
+
+
+def message_parts(reply: Reply) -> list[str]:
+    """Return the text parts of a reply (an image is sent as its link)."""
+    text = (reply.text or "").strip()
+    if reply.image:
+        text = f"{text}\n\n{reply.image}" if text else reply.image
+    if not text and reply.buttons:
+        text = "…"  # Telegram needs text to carry a keyboard
+    return split_text(text) if text else []
+
+
+def button_callback_data(outbound_id: int, index: int) -> str:
+    """Return the callback data of a reply's button (well under Telegram's 64 bytes)."""
+    return f"{BUTTON_PREFIX}:{outbound_id}:{index}"
+
+
+def parse_callback_data(data: str | None) -> tuple[int, int] | None:
+    """Return (outbound id, button index) from callback data; None when it is not ours."""
+    if not data or len(data) > 64:
+        return None
+    kind, *args = data.split(":")
+    if kind != BUTTON_PREFIX or len(args) != 2 or not all(arg.isdigit() for arg in args):
+        return None
+    return int(args[0]), int(args[1])
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split()) or "…"
+    if len(title) > MAX_BUTTON_TITLE_CHARS:
+        title = title[: MAX_BUTTON_TITLE_CHARS - 1] + "…"
+    return title
+
+
+def reply_keyboard(outbound_id: int, reply: Reply) -> InlineKeyboardMarkup | None:
+    """Return the inline keyboard for a reply's buttons, one button per row."""
+    if not reply.buttons:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(
+                _title(button.title), callback_data=button_callback_data(outbound_id, i)
+            )
+        ]
+        for i, button in enumerate(reply.buttons[:MAX_BUTTONS])
+    ]
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,222 @@
+"""Staff commands: `python -m bot faq import|export|list|show|edit|history|restore|...`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.engine import make_engine, make_session_factory, upgrade_database
+from bot.knowledge import store
+from bot.knowledge.importer import UnreadableFileError, export_faq_file, import_faq_file
+from bot.knowledge.models import STATUSES
+from bot.knowledge.training import retrain
+from bot.logging_setup import mask_personal_data
+from bot.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `faq ...` to the `python -m bot` command."""
+    faq = subparsers.add_parser("faq", help="manage the FAQ knowledge base")
+    commands = faq.add_subparsers(dest="faq_command", required=True)
+    importer = commands.add_parser("import", help="import FAQ entries from CSV or .xlsx")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--author", default=None, help="name recorded in the history")
+    importer.set_defaults(handler=import_command)
+    exporter = commands.add_parser("export", help="export every entry to CSV or .xlsx")
+    exporter.add_argument("file", type=Path)
+    exporter.set_defaults(handler=export_command)
+    listing = commands.add_parser("list", help="list the entries")
+    listing.add_argument("--status", choices=STATUSES)
+    listing.set_defaults(handler=list_command)
+    show = commands.add_parser("show", help="print one entry")
+    show.add_argument("key")
+    show.set_defaults(handler=show_command)
+    edit = commands.add_parser("edit", help="change an entry (records a revision)")
+    edit.add_argument("key")
+    edit.add_argument("--answer")
+    edit.add_argument("--question")
+    edit.add_argument("--category")
+    edit.add_argument("--status", choices=STATUSES)
+    edit.add_argument("--valid-from", type=date.fromisoformat)
+    edit.add_argument("--valid-until", type=date.fromisoformat)
+    edit.add_argument("--source")
+    edit.add_argument("--note", help="why the change was made")
+    edit.add_argument("--author", default=None)
+    edit.set_defaults(handler=edit_command)
+    hist = commands.add_parser("history", help="list an entry's revisions")
+    hist.add_argument("key")
+    hist.set_defaults(handler=history_command)
+    restore = commands.add_parser("restore", help="restore an old revision (as a new one)")
+    restore.add_argument("key")
+    restore.add_argument("revision", type=int)
+    restore.add_argument("--author", default=None)
+    restore.set_defaults(handler=restore_command)
+    unanswered = commands.add_parser("unanswered", help="questions that got no good answer")
+    unanswered.add_argument("--limit", type=int, default=30)
+    unanswered.set_defaults(handler=unanswered_command)
+    train = commands.add_parser(
+        "retrain", help="fold published example questions into the NLU data and evaluate"
+    )
+    train.add_argument(
+        "--skip-training", action="store_true", help="only write data/nlu/faq_generated.yml"
+    )
+    train.set_defaults(handler=retrain_command)
+
+
+def _factory(settings: Settings) -> sessionmaker:
+    upgrade_database(settings.database_url)
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def _author(args: argparse.Namespace) -> str:
+    if args.author:
+        return str(args.author)
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "staff"
+
+
+def import_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Import a FAQ file; print every bad line and import nothing when one is bad."""
+    if not args.file.is_file():
+        print(f"{args.file}: no such file")
+        return 1
+    with _factory(settings).begin() as session:
+        report = import_faq_file(args.file, session=session, author=_author(args))
+    if report.errors:
+        for line, reason in report.errors:
+            print(f"line {line}: {reason}")
+        print(f"{len(report.errors)} error(s); nothing was imported.")
+        return 1
+    print(
+        f"Imported: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
+    return 0
+
+
+def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Write every entry to a CSV or .xlsx file in the import format."""
+    with _factory(settings).begin() as session:
+        try:
+            count = export_faq_file(args.file, session=session)
+        except UnreadableFileError as exc:
+            print(exc)
+            return 1
+    print(f"Exported {count} entr{'y' if count == 1 else 'ies'} to {args.file}.")
+    return 0
+
+
+def list_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Print one line per entry."""
+    with _factory(settings).begin() as session:
+        entries = store.list_entries(session=session, status=args.status)
+    if not entries:
+        print("No FAQ entries.")
+    for entry in entries:
+        print(f"{entry.key:32} {entry.status:9} {entry.category:16} {entry.question}")
+    return 0
+
+
+def show_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Print one entry in full."""
+    with _factory(settings).begin() as session:
+        entry = store.get_entry(session=session, key=args.key)
+    if entry is None:
+        print(f"No FAQ entry {args.key!r}.")
+        return 1
+    print(f"key:       {entry.key}  (revision {entry.version}, {entry.updated_by})")
+    print(f"status:    {entry.status}  language: {entry.language}  category: {entry.category}")
+    print(f"valid:     {entry.valid_from or '-'} .. {entry.valid_until or '-'}")
+    print(f"source:    {entry.source_url or '-'}")
+    print(f"question:  {entry.question}")
+    for example in entry.examples:
+        print(f"example:   {example}")
+    print(f"answer:\n{entry.answer}")
+    return 0
+
+
+def edit_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Change an entry's fields and record who did it."""
+    with _factory(settings).begin() as session:
+        try:
+            entry = store.edit_entry(
+                session=session,
+                key=args.key,
+                author=_author(args),
+                note=args.note,
+                answer=args.answer,
+                question=args.question,
+                category=args.category,
+                status=args.status,
+                valid_from=args.valid_from,
+                valid_until=args.valid_until,
+                source_url=args.source,
+            )
+        except store.UnknownEntryError:
+            print(f"No FAQ entry {args.key!r}.")
+            return 1
+        except ValueError as exc:
+            print(f"Not saved: {exc}")
+            return 1
+    print(f"{entry.key} is at revision {entry.version} ({entry.status}).")
+    return 0
+
+
+def history_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Print an entry's revisions, oldest first."""
+    with _factory(settings).begin() as session:
+        try:
+            revisions = store.history(session=session, key=args.key)
+        except store.UnknownEntryError:
+            print(f"No FAQ entry {args.key!r}.")
+            return 1
+    for revision in revisions:
+        changed = ", ".join(revision.changed_fields)
+        note = f" — {revision.note}" if revision.note else ""
+        print(
+            f"{revision.number:3}  {revision.created_at:%Y-%m-%d %H:%M} UTC  "
+            f"{revision.author:16} {changed}{note}"
+        )
+    return 0
+
+
+def restore_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Make an old revision current again."""
+    with _factory(settings).begin() as session:
+        try:
+            entry = store.restore_revision(
+                session=session, key=args.key, number=args.revision, author=_author(args)
+            )
+        except (store.UnknownEntryError, store.UnknownRevisionError) as exc:
+            print(f"Not restored: {exc}")
+            return 1
+    print(f"{entry.key}: revision {args.revision} restored as revision {entry.version}.")
+    return 0
+
+
+def unanswered_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Print unanswered questions grouped by similarity, most recently asked first."""
+    with _factory(settings).begin() as session:
+        groups = store.unanswered_groups(session=session, limit=args.limit)
+    if not groups:
+        print("No unanswered questions.")
+    for group in groups:
+        nearest = f"  (nearest: {group.best_key})" if group.best_key else ""
+        print(
+            f"{group.count:4}x  last {group.last_asked:%Y-%m-%d %H:%M} UTC  "
+            f"{mask_personal_data(group.example)}{nearest}"
+        )
+    return 0
+
+
+def retrain_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the generated NLU file and, unless skipped, retrain and compare the evaluation."""
+    with _factory(settings).begin() as session:
+        entries = store.published_entries(session=session, today=date.today())
+    return retrain(entries, train=not args.skip_training)

@@ -1,0 +1,127 @@
+"""Knowledge-base tables: FAQ entries, their revisions, the change counter, unanswered questions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, relationship
+
+from bot.db.base import Base, UTCDateTime, utcnow
+
+STATUSES = ("draft", "published", "archived")
+LANGUAGES = ("id", "en")
+# The fields a revision snapshots and a restore writes back.
+EDITABLE_FIELDS = (
+    "category",
+    "question",
+    "answer",
+    "examples",
+    "language",
+    "status",
+    "valid_from",
+    "valid_until",
+    "source_url",
+)
+
+
+class KnowledgeEntry(Base):
+    """One FAQ entry: a main question, its answer and extra example questions (one per line)."""
+
+    __tablename__ = "knowledge_entries"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
+        CheckConstraint("language IN ('id', 'en')", name="language"),
+        Index("ix_knowledge_entries_status", "status"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    key: Mapped[str] = Column(String(80), nullable=False, unique=True)
+    category: Mapped[str] = Column(String(80), nullable=False, default="umum")
+    question: Mapped[str] = Column(Text, nullable=False)
+    answer: Mapped[str] = Column(Text, nullable=False)
+    examples: Mapped[str] = Column(Text, nullable=False, default="")  # one per line
+    language: Mapped[str] = Column(String(2), nullable=False, default="id")
+    status: Mapped[str] = Column(String(16), nullable=False, default="draft")
+    valid_from: Mapped[date | None] = Column(Date)
+    valid_until: Mapped[date | None] = Column(Date)
+    source_url: Mapped[str | None] = Column(String(500))
+    version: Mapped[int] = Column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by: Mapped[str] = Column(String(100), nullable=False, default="system")
+
+    revisions: Mapped[list[KnowledgeRevision]] = relationship(
+        "KnowledgeRevision",
+        back_populates="entry",
+        cascade="all, delete-orphan",
+        order_by="KnowledgeRevision.number",
+    )
+
+    def example_list(self) -> list[str]:
+        """Return the non-empty extra example questions."""
+        return [line.strip() for line in (self.examples or "").splitlines() if line.strip()]
+
+    def snapshot(self) -> dict[str, str | None]:
+        """Return the editable fields as JSON-safe values (dates as ISO strings)."""
+        values: dict[str, str | None] = {}
+        for name in EDITABLE_FIELDS:
+            value = getattr(self, name)
+            values[name] = value.isoformat() if isinstance(value, date) else value
+        return values
+
+
+class KnowledgeRevision(Base):
+    """A snapshot of an entry after one change: who, when, what changed; restorable."""
+
+    __tablename__ = "knowledge_revisions"
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    entry_id: Mapped[int] = Column(
+        Integer, ForeignKey("knowledge_entries.id", ondelete="CASCADE"), nullable=False
+    )
+    number: Mapped[int] = Column(Integer, nullable=False)
+    snapshot: Mapped[dict] = Column(JSON, nullable=False)
+    changed_fields: Mapped[str] = Column(String(300), nullable=False, default="")
+    author: Mapped[str] = Column(String(100), nullable=False)
+    note: Mapped[str | None] = Column(String(300))
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    entry: Mapped[KnowledgeEntry] = relationship("KnowledgeEntry", back_populates="revisions")
+
+
+class KnowledgeState(Base):
+    """A single row whose `revision` grows on every change; answer-time caches compare it."""
+
+    __tablename__ = "knowledge_state"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    revision: Mapped[int] = Column(Integer, nullable=False, default=0)
+    updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class UnansweredQuestion(Base):
+    """A citizen question the knowledge base had no good answer for (personal data masked)."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_questions_created_at", "created_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    text: Mapped[str] = Column(Text, nullable=False)
+    normalized: Mapped[str] = Column(Text, nullable=False, default="")
+    best_key: Mapped[str | None] = Column(String(80))
+    best_score: Mapped[float | None] = Column(Float)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -1,0 +1,1 @@
+"""Language understanding components for the Rasa pipeline (config.yml)."""

@@ -1,0 +1,94 @@
+"""action_faq_answer: answer, offer close candidates, or say so honestly and log the question."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from actions.common import ActionContext
+from actions.faq import ActionFaqAnswer, faq_payload
+from bot.knowledge import store
+from bot.knowledge.demo import seed_faq
+from bot.knowledge.demo_entries import DEMO_FAQ
+from bot.knowledge.models import UnansweredQuestion
+from bot.knowledge.retrieval import KnowledgeCache
+from tests.actions.conftest import NOW, run_action
+from tests.helpers.trackers import entity, make_tracker
+
+ANSWERS = {key: answer for key, _category, _question, answer, _examples in DEMO_FAQ}
+
+
+@pytest.fixture
+def faq_context(session_factory: sessionmaker) -> ActionContext:
+    with session_factory.begin() as session:
+        seed_faq(session=session)
+    return ActionContext(factory=session_factory, clock=lambda: NOW)
+
+
+def _action(context: ActionContext) -> ActionFaqAnswer:
+    return ActionFaqAnswer(context, cache=KnowledgeCache(check_interval=0))
+
+
+async def test_a_clear_question_gets_the_answer(faq_context) -> None:
+    tracker = make_tracker("paspor sy rusak kena banjir, tetap didenda?", intent="ask_faq")
+    events, messages = await run_action(_action(faq_context), tracker)
+    assert events == []
+    assert [m["text"] for m in messages] == [ANSWERS["bencana-alam"]]
+
+
+async def test_a_vague_question_gets_buttons_that_ask_for_one_entry(faq_context) -> None:
+    tracker = make_tracker("paspor anak", intent="nlu_fallback")
+    events, messages = await run_action(_action(faq_context), tracker)
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+    buttons = messages[0]["buttons"]
+    assert 1 <= len(buttons) <= 3
+    assert all(b["payload"].startswith('/ask_faq{"faq_key": "') for b in buttons)
+    assert faq_payload("masa-berlaku-anak") in [b["payload"] for b in buttons]
+
+
+async def test_a_button_payload_answers_that_entry(faq_context) -> None:
+    tracker = make_tracker(
+        faq_payload("prioritas"),
+        intent="ask_faq",
+        entities=[entity("faq_key", "prioritas")],
+    )
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["text"] for m in messages] == [ANSWERS["prioritas"]]
+
+
+async def test_an_archived_entry_is_no_longer_served(faq_context) -> None:
+    with faq_context.factory.begin() as session:  # type: ignore[union-attr]
+        store.edit_entry(session=session, key="prioritas", author="staff", status="archived")
+    tracker = make_tracker("x", intent="ask_faq", entities=[entity("faq_key", "prioritas")])
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
+
+
+async def test_nothing_good_enough_is_said_honestly_and_logged_masked(faq_context) -> None:
+    text = "harga tiket pesawat ke jakarta, hubungi 081234567890"
+    tracker = make_tracker(text, intent="nlu_fallback")
+    events, messages = await run_action(_action(faq_context), tracker)
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
+    with faq_context.factory.begin() as session:  # type: ignore[union-attr]
+        logged = list(session.execute(select(UnansweredQuestion.text)).scalars())
+    assert logged == ["harga tiket pesawat ke jakarta, hubungi 0812*****90"]
+
+
+async def test_an_edit_is_served_on_the_next_reply(faq_context) -> None:
+    action = _action(faq_context)
+    tracker = make_tracker("ibu hamil bisa lewat jalur prioritas?", intent="ask_faq")
+    _events, before = await run_action(action, tracker)
+    with faq_context.factory.begin() as session:  # type: ignore[union-attr]
+        store.edit_entry(session=session, key="prioritas", author="staff", answer="Jawaban baru.")
+    _events, after = await run_action(action, tracker)
+    assert before[0]["text"] == ANSWERS["prioritas"]
+    assert after[0]["text"] == "Jawaban baru."
+
+
+async def test_an_empty_knowledge_base_says_so(empty_context) -> None:
+    tracker = make_tracker("apa saja syarat visa", intent="nlu_fallback")
+    _events, messages = await run_action(_action(empty_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_no_answer"]

@@ -1,0 +1,210 @@
+"""Benchmark scenarios through the web chat API: one conversation, concurrent citizens, a burst.
+
+Run with `make bench` (all scenarios) or `python -m tests.bench.load --scenario NAME`.
+Starts the real stack on free loopback ports with a fresh seeded database, prints throughput,
+latency percentiles and the resident memory of each process, and appends the results with the
+machine description to docs/benchmarks.md. Every request loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+
+from bot import PROJECT_ROOT
+from tests.bench.conversation_latency import CONVERSATION, machine, percentile, rss_mib
+from tests.helpers.stack import RunningStack, latest_model, start_stack
+
+QUOTA_QUESTIONS = (
+    "kapan kuota paspor dibuka?",
+    "min kpn kuota mpaspor buka lg?",
+    "kuota pontianak minggu depan ada?",
+    "kuota singkawang kapan dibuka",
+    "jam brp kuota dibuka jumat ini",
+)
+TIME_LIMIT_SECONDS = 300
+
+
+@dataclass
+class Result:
+    name: str
+    description: str
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    wall_seconds: float = 0.0
+
+    def summary(self) -> dict[str, float]:
+        values = self.latencies_ms or [0.0]
+        return {
+            "messages": len(self.latencies_ms),
+            "errors": self.errors,
+            "throughput": len(self.latencies_ms) / self.wall_seconds if self.wall_seconds else 0,
+            "p50": percentile(values, 0.5),
+            "p95": percentile(values, 0.95),
+            "p99": percentile(values, 0.99),
+            "mean": statistics.mean(values),
+        }
+
+
+async def _send(client: aiohttp.ClientSession, url: str, sender: str, text: str, result: Result):
+    started = time.perf_counter()
+    try:
+        async with client.post(url, json={"sender": sender, "text": text}) as response:
+            body = await response.json()
+            ok = response.status == 200 and bool(body.get("replies"))
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        ok = False
+    if ok:
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    else:
+        result.errors += 1
+
+
+async def sequential(stack: RunningStack, rounds: int = 10) -> Result:
+    """One citizen at a time, the 10-message conversation, `rounds` times."""
+    result = Result("sequential", f"1 citizen at a time, {rounds} × {len(CONVERSATION)} messages")
+    url = f"{stack.settings.gateway_url}/api/messages"
+    async with aiohttp.ClientSession() as client:
+        started = time.perf_counter()
+        for _ in range(rounds):
+            sender = f"seq-{uuid.uuid4().hex[:10]}"
+            for text in CONVERSATION:
+                await _send(client, url, sender, text, result)
+        result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+async def concurrent(stack: RunningStack, citizens: int = 20, rounds: int = 3) -> Result:
+    """`citizens` conversations at once, each playing the conversation `rounds` times."""
+    result = Result(
+        "concurrent",
+        f"{citizens} concurrent citizens, each {rounds} × {len(CONVERSATION)} messages",
+    )
+    url = f"{stack.settings.gateway_url}/api/messages"
+    connector = aiohttp.TCPConnector(limit=citizens)
+    async with aiohttp.ClientSession(connector=connector) as client:
+
+        async def citizen(number: int) -> None:
+            sender = f"con-{number}-{uuid.uuid4().hex[:8]}"
+            for _ in range(rounds):
+                for text in CONVERSATION:
+                    await _send(client, url, sender, text, result)
+
+        started = time.perf_counter()
+        await asyncio.wait_for(
+            asyncio.gather(*(citizen(n) for n in range(citizens))), TIME_LIMIT_SECONDS
+        )
+        result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+async def burst(stack: RunningStack, citizens: int = 500, window_seconds: float = 60.0) -> Result:
+    """A quota opening: `citizens` arrive spread over the window, each asking about quota."""
+    result = Result(
+        "burst", f"quota opening: {citizens} citizens arriving within {window_seconds:.0f} s"
+    )
+    url = f"{stack.settings.gateway_url}/api/messages"
+    rng = random.Random(7)
+    arrivals = sorted(rng.uniform(0, window_seconds) for _ in range(citizens))
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector) as client:
+        started = time.perf_counter()
+
+        async def citizen(number: int, delay: float) -> None:
+            await asyncio.sleep(delay)
+            sender = f"burst-{number}-{uuid.uuid4().hex[:8]}"
+            await _send(client, url, sender, rng.choice(QUOTA_QUESTIONS), result)
+            if number % 2 == 0:  # half of them ask a follow-up
+                await _send(client, url, sender, "kalo singkawang?", result)
+
+        await asyncio.wait_for(
+            asyncio.gather(*(citizen(n, d) for n, d in enumerate(arrivals))),
+            window_seconds + TIME_LIMIT_SECONDS,
+        )
+        result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+SCENARIOS = {"sequential": sequential, "concurrent": concurrent, "burst": burst}
+
+
+def report(results: list[Result], memory: dict[str, float], config: str) -> str:
+    lines = [
+        f"## Load scenarios — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- machine: {machine()}",
+        f"- configuration: {config}",
+        "- resident memory after the run: "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items())
+        + f" (total {sum(memory.values()):.0f} MiB)",
+        "",
+        "| scenario | messages | errors | msg/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        s = result.summary()
+        lines.append(
+            f"| {result.description} | {s['messages']:.0f} | {s['errors']:.0f} "
+            f"| {s['throughput']:.1f} | {s['p50']:.0f} | {s['p95']:.0f} | {s['p99']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+async def run_scenarios(stack: RunningStack, names: list[str]) -> list[Result]:
+    results = []
+    async with aiohttp.ClientSession() as client:  # warm up the model and the caches
+        for text in ("halo", "kuota kapan", "jam buka"):
+            await _send(client, f"{stack.settings.gateway_url}/api/messages", "warm", text,
+                        Result("warm", ""))  # fmt: skip
+    for name in names:
+        results.append(await SCENARIOS[name](stack))
+        print(report(results[-1:], {}, "").splitlines()[-1])
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    model = latest_model()
+    if model is None:
+        print("No trained model in models/: run `make train`.")
+        return 1
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    config = (
+        "SQLite file, in-memory lock store, 1 Sanic worker per process, "
+        f"model {model.name}, pipeline from config.yml"
+    )
+    with tempfile.TemporaryDirectory() as workdir:
+        stack = start_stack(Path(workdir), model)
+        try:
+            if not stack.processes.wait_healthy(timeout_seconds=300):
+                print(stack.logs())
+                return 1
+            results = asyncio.run(run_scenarios(stack, names))
+            memory = {name: rss_mib(proc.pid) for name, proc in stack.processes.processes.items()}
+        finally:
+            stack.processes.stop()
+    text = report(results, memory, config)
+    print(text)
+    if not args.no_write:
+        target = PROJECT_ROOT / "docs" / "benchmarks.md"
+        with target.open("a") as handle:
+            handle.write("\n" + text)
+        print(f"Appended to {target.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Offline evaluations of the trained assistant (`make eval`) and tests of their metric code."""

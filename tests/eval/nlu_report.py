@@ -1,0 +1,137 @@
+"""Render the held-out NLU evaluation summary (tests/eval/nlu_eval.py) as docs/nlu_eval.md."""
+
+from __future__ import annotations
+
+TOP_CONFUSIONS = 15
+WORST_EXAMPLES = 20
+ENTITY_ERRORS = 25
+
+DEFINITIONS = """\
+## How to read this
+
+- The set is `tests/nlu_eval/*.yml`: messages written for evaluation only, never trained on
+  (`rasa train` reads `data/` only). Every intent of `domain.yml` except `nlu_fallback` is
+  covered; `out_of_scope.yml` is the out-of-scope section.
+- Labels: office spans include a "kanim"/"imigrasi"/"kantor" prefix as in data/nlu/synonyms.yml,
+  and misspelt names still carry the canonical value; a date is annotated where the citizen means
+  a day or period (an expression `bot.schedule.dates` understands), not "skrg"/"now" meaning
+  "nowadays" nor "tiap minggu" (weekly); a city in an out-of-scope message ("samsat pontianak")
+  is not an office.
+- **Intent accuracy**: the final intent (after the FallbackClassifier) equals the gold intent, over
+  all messages, in-scope and out-of-scope alike; an `nlu_fallback` prediction is always wrong.
+  *Without fallback* uses DIET's best intent other than `nlu_fallback`, to see what a different
+  fallback threshold would change.
+- **Macro F1**: unweighted mean of the per-intent F1 over the intents in the gold labels.
+- **Entity F1**: micro-averaged over exact (type, start, end, value) matches; the value after
+  synonym mapping must be the canonical key of docs/architecture.md (dates: the span as written),
+  compared case-insensitively.
+- **Out-of-scope-as-passport rate**: among gold `out_of_scope` / `out_of_scope_*` messages, the
+  share predicted as a passport intent (`ask_*`, `report_lost_damaged`, `complaint`,
+  `request_human`, `inform`). Another out-of-scope intent, small talk, `bot_challenge` and
+  `nlu_fallback` do not count.
+- **Latency**: wall time of `Agent.parse_message` per message in one process, one message at a
+  time, after one warm-up parse (NLU only: no dialogue policies, action server or network).
+- **Gate** (`make test`, `tests/stack/test_nlu_gate.py`): accuracy ≥ 0.90 and out-of-scope-as-
+  passport rate ≤ 5%.
+"""
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def render_markdown(s: dict) -> str:
+    """Return the Markdown report for one evaluation summary."""
+    oos = s["out_of_scope_as_passport"]
+    ent = s["entities"]["overall"]
+    gate = s["gate"]
+    lines = [
+        "# NLU evaluation on the held-out set",
+        "",
+        "Written by `make eval` (`python -m tests.eval.nlu_eval`); overwritten on every run.",
+        "",
+        f"- Date: {s['date']}",
+        f"- Model: `{s['model']}`",
+        f"- Messages: {s['messages']} ({s['messages_in_scope']} in scope, "
+        f"{s['messages_out_of_scope']} out of scope)",
+        "- Files: " + ", ".join(f"{k} {v}" for k, v in s["per_source"].items()),
+        "",
+        "| metric | value |",
+        "|---|---|",
+        f"| intent accuracy (all messages) | **{s['intent_accuracy']:.3f}** |",
+        f"| intent accuracy, in scope | {s['intent_accuracy_in_scope']:.3f} |",
+        f"| intent accuracy, out of scope | {s['intent_accuracy_out_of_scope']:.3f} |",
+        f"| intent accuracy without fallback | {s['intent_accuracy_without_fallback']:.3f} |",
+        f"| predicted `nlu_fallback` | {s['fallback_predictions']} |",
+        f"| macro F1 | **{s['macro_f1']:.3f}** |",
+        f"| entity F1 (precision / recall) | **{ent['f1']:.3f}** "
+        f"({ent['precision']:.3f} / {ent['recall']:.3f}) |",
+        f"| out-of-scope answered as passport | **{_pct(oos['rate'])}** "
+        f"({oos['answered_as_passport']} of {oos['total']}) |",
+        f"| parse latency p50 / p95 / max | {s['latency_ms']['p50']:.1f} / "
+        f"{s['latency_ms']['p95']:.1f} / {s['latency_ms']['max']:.1f} ms |",
+        f"| gate (accuracy ≥ {gate['min_accuracy']:.2f}, out-of-scope-as-passport ≤ "
+        f"{gate['max_out_of_scope_as_passport']:.0%}) | "
+        + ("**passes**" if gate["passed"] else "**fails**: " + "; ".join(gate["failures"]))
+        + " |",
+        "",
+        "## Per intent",
+        "",
+        "| intent | support | predicted | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for intent, sc in s["per_intent"].items():
+        lines.append(
+            f"| {intent} | {sc['support']} | {sc['predicted']} | {sc['precision']:.2f} "
+            f"| {sc['recall']:.2f} | {sc['f1']:.2f} |"
+        )
+    lines += [
+        "",
+        "## Entities (exact span and value)",
+        "",
+        "| entity | gold | predicted | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, sc in s["entities"].items():
+        lines.append(
+            f"| {name} | {sc['support']} | {sc['predicted']} | {sc['precision']:.2f} "
+            f"| {sc['recall']:.2f} | {sc['f1']:.2f} |"
+        )
+    lines += ["", "## Top confusions (gold → predicted)", ""]
+    lines += [
+        f"- {c['gold']} → {c['predicted']}: {c['count']}" for c in s["confusions"][:TOP_CONFUSIONS]
+    ] or ["- none"]
+    lines += [
+        "",
+        f"## Worst examples (wrong, highest confidence first; {len(s['wrong_intents'])} wrong)",
+        "",
+        "| message | gold | predicted | confidence | DIET's best |",
+        "|---|---|---|---:|---|",
+    ]
+    for r in s["wrong_intents"][:WORST_EXAMPLES]:
+        lines.append(
+            f"| {_cell(r['text'])} | {r['gold']} | {r['predicted']} | {r['confidence']:.2f} "
+            f"| {r['raw_predicted']} ({r['raw_confidence']:.2f}) |"
+        )
+    lines += ["", "## Out-of-scope messages answered as passport questions", ""]
+    lines += [
+        f"- {_cell(r['text'])} ({r['gold']} → {r['predicted']}, {r['confidence']:.2f})"
+        for r in s["out_of_scope_answered_as_passport"]
+    ] or ["- none"]
+    lines += [
+        "",
+        f"## Entity errors (first {ENTITY_ERRORS} of {len(s['entity_errors'])})",
+        "",
+        "| message | gold | predicted |",
+        "|---|---|---|",
+    ]
+    for r in s["entity_errors"][:ENTITY_ERRORS]:
+        lines.append(
+            f"| {_cell(r['text'])} | {_cell(', '.join(r['gold']) or '–')} "
+            f"| {_cell(', '.join(r['predicted']) or '–')} |"
+        )
+    return "\n".join(lines) + "\n\n" + DEFINITIONS

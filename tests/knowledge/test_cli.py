@@ -1,0 +1,77 @@
+"""The staff commands: faq import, export, list, show, edit, history, restore, unanswered."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from bot.db.engine import make_engine, make_session_factory
+from bot.knowledge import store
+from bot.knowledge.cli import register
+from bot.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+
+
+@pytest.fixture
+def run(settings):
+    parser = argparse.ArgumentParser(prog="bot")
+    register(parser.add_subparsers(dest="command", required=True))
+
+    def _run(*argv: str) -> int:
+        args = parser.parse_args(argv)
+        return args.handler(args, settings)
+
+    return _run
+
+
+def test_import_edit_restore_and_inspect(run, tmp_path, capsys) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "key,question,answer,category\nvoa,Apa itu VoA?,Visa saat kedatangan.,visa\n",
+        encoding="utf-8",
+    )
+    assert run("faq", "import", str(path), "--author", "ani") == 0
+    assert "1 created" in capsys.readouterr().out
+    assert run("faq", "edit", "voa", "--answer", "VoA berlaku 30 hari.", "--author", "budi") == 0
+    assert "revision 2" in capsys.readouterr().out
+    assert run("faq", "show", "voa") == 0
+    assert "VoA berlaku 30 hari." in capsys.readouterr().out
+    assert run("faq", "history", "voa") == 0
+    history = capsys.readouterr().out.splitlines()
+    assert len(history) == 2 and "ani" in history[0] and "budi" in history[1]
+    assert run("faq", "restore", "voa", "1") == 0
+    assert run("faq", "show", "voa") == 0
+    assert "Visa saat kedatangan." in capsys.readouterr().out
+    assert run("faq", "list") == 0
+    assert "voa" in capsys.readouterr().out
+    assert run("faq", "export", str(tmp_path / "out.xlsx")) == 0
+    assert "Exported 1 entry" in capsys.readouterr().out
+    assert run("faq", "show", "nope") == 1
+    assert run("faq", "restore", "voa", "9") == 1
+
+
+def test_bad_import_prints_every_line(run, tmp_path, capsys) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("question,answer,category\nA?,,umum\n,B.,umum\n", encoding="utf-8")
+    assert run("faq", "import", str(path)) == 1
+    out = capsys.readouterr().out
+    assert "line 2: answer is required" in out and "line 3: question is required" in out
+    assert "nothing was imported" in out
+    assert run("faq", "import", str(tmp_path / "missing.csv")) == 1
+
+
+def test_unanswered_lists_groups(run, settings, capsys) -> None:
+    assert run("faq", "unanswered") == 0
+    assert "No unanswered questions." in capsys.readouterr().out
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory.begin() as session:
+        store.log_unanswered(session=session, text="cara bikin npwp 6171012345678901")
+        store.log_unanswered(session=session, text="cara bikin npwp online")
+    assert run("faq", "unanswered") == 0
+    out = capsys.readouterr().out
+    assert "2x" in out and "6171012345678901" not in out

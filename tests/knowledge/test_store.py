@@ -1,0 +1,88 @@
+"""Revisions (who, what, restore), the revision counter and the unanswered-questions log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.knowledge import store
+from bot.knowledge.store import EntryData
+
+NOW = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)
+
+
+def test_edit_and_restore_keep_the_whole_history(faq_factory) -> None:
+    with faq_factory.begin() as session:
+        original = store.get_entry(session=session, key="reschedule")
+        start = store.current_revision(session=session)
+        store.edit_entry(session=session, key="reschedule", author="ani", answer="Baru.")
+        store.edit_entry(session=session, key="reschedule", author="budi", status="archived")
+    with faq_factory.begin() as session:
+        restored = store.restore_revision(session=session, key="reschedule", number=1, author="c")
+        revisions = store.history(session=session, key="reschedule")
+        assert store.current_revision(session=session) == start + 3
+    assert original is not None
+    assert restored.answer == original.answer and restored.status == "published"
+    assert [(r.number, r.author) for r in revisions] == [
+        (1, "demo-seed"),
+        (2, "ani"),
+        (3, "budi"),
+        (4, "c"),
+    ]
+    assert revisions[1].changed_fields == ("answer",)
+    assert revisions[2].changed_fields == ("status",)
+    assert revisions[3].note == "restored revision 1"
+    assert set(revisions[3].changed_fields) == {"answer", "status"}
+
+
+def test_restoring_an_unknown_revision_fails(faq_factory) -> None:
+    with faq_factory.begin() as session, pytest.raises(store.UnknownRevisionError):
+        store.restore_revision(session=session, key="reschedule", number=99, author="x")
+    with faq_factory.begin() as session, pytest.raises(store.UnknownEntryError):
+        store.edit_entry(session=session, key="nope", author="x", answer="y")
+
+
+def test_invalid_edits_are_refused(faq_factory) -> None:
+    with faq_factory.begin() as session, pytest.raises(ValueError, match="status"):
+        store.edit_entry(session=session, key="reschedule", author="x", status="live")
+    with pytest.raises(ValueError, match="before valid_from"):
+        EntryData(
+            category="c",
+            question="q",
+            answer="a",
+            valid_from=NOW.date(),
+            valid_until=NOW.date() - timedelta(days=1),
+        )
+
+
+def test_counter_survives_a_missing_state_row(session_factory) -> None:
+    with session_factory.begin() as session:
+        session.execute(store.KnowledgeState.__table__.delete())
+        assert store.current_revision(session=session) == 0
+        store.bump_revision(session=session)
+        store.bump_revision(session=session)
+        assert store.current_revision(session=session) == 2
+
+
+def test_unanswered_questions_are_masked_and_grouped(session_factory) -> None:
+    with session_factory.begin() as session:
+        store.log_unanswered(
+            session=session, text="NIK saya 6171012345678901 blm terdaftar", now=NOW
+        )
+        store.log_unanswered(
+            session=session,
+            text="nik sy 6171019999999999 belum terdaftar, hp 081234567890",
+            now=NOW + timedelta(minutes=5),
+        )
+        store.log_unanswered(session=session, text="harga tiket pesawat", now=NOW + timedelta(1))
+    with session_factory.begin() as session:
+        groups = store.unanswered_groups(session=session)
+        texts = [
+            row.text for row in session.execute(store.select(store.UnansweredQuestion)).scalars()
+        ]
+    assert [(g.example, g.count) for g in groups] == [
+        ("harga tiket pesawat", 1),
+        ("nik sy 617101******9999 belum terdaftar, hp 0812*****90", 2),
+    ]
+    assert all("6171012345678901" not in t and "081234567890" not in t for t in texts)
