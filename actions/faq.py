@@ -21,6 +21,9 @@ CLEAR_MARGIN = 0.08  # the best must lead the runner-up by this much to answer w
 MAX_SUGGESTIONS = 3
 BUTTON_TITLE_LENGTH = 60
 FAQ_INTENT = "ask_faq"
+# Questions the classifier calls out of scope may still be on a topic staff have added since the
+# model was trained: answer them from the knowledge base only on a clear match.
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 FAQ_ENTITY = "faq_key"
 OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
 
@@ -75,6 +78,9 @@ class ActionFaqAnswer(PassportAction):
         )
         if is_clear(matches):
             dispatcher.utter_message(text=matches[0].answer)
+            return []
+        if (tracker.latest_message.get("intent") or {}).get("name") == OUT_OF_SCOPE_INTENT:
+            dispatcher.utter_message(response="utter_out_of_scope")
             return []
         candidates = [m for m in matches if m.score >= SUGGEST_THRESHOLD]
         if candidates:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from typing import TextIO
 
 NIK_PATTERN = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
 PHONE_PATTERN = re.compile(r"(?<![\d\w])(\+?62|0)8(\d{1,2})[\d\- ]{5,11}(\d{2})(?!\d)")
@@ -36,9 +38,21 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever `sys.stderr` is when a record is emitted (test runners swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Log to stderr with personal data masked."""
-    handler = logging.StreamHandler()
+    handler = StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(MaskingFilter())
     root = logging.getLogger()

@@ -1,11 +1,15 @@
-"""Normalise colloquial Indonesian for matching: slang, spelling variants, affixes.
+"""Normalise colloquial Indonesian for matching: slang, spelling variants, synonyms, affixes.
 
 The general slang lexicon is indoNLP's copy of the "Kamus Alay" colloquial Indonesian lexicon
 (MIT, no run-time downloads). Domain terms are protected from it ("kk" is Kartu Keluarga, not
-"kakak") and domain spellings are mapped by our own small lexicon first. Affixes are stripped by
-a dictionary-free rule stemmer written here: the Sastrawi stemmer's root-word dictionary is
-CC BY-NC-SA, which a government service should not take on, and matching only needs both sides
-reduced the same way, not linguistically correct roots.
+"kakak"); domain spellings, official names and synonyms come from our own small lexicon
+(`bot.knowledge.lexicon`) first. Affixes are stripped by a dictionary-free rule stemmer written
+here: the Sastrawi stemmer's root-word dictionary is CC BY-NC-SA, which a government service
+should not take on, and matching only needs both sides reduced the same way, not linguistically
+correct roots. Without a dictionary the rules follow the affix's allomorph (``mem-`` before
+b/p/f/v or a vowel, ``men-`` before c/d/j/t/z, ...), allow ``-i`` only on a prefixed verb, and
+leave words in `STEM_KEEP` alone (``kembali``, ``perlu``, ``sesuai``), so that common roots are
+not cut into unrelated stubs (``penjamin`` -> ``jam``, ``berapa`` -> ``rapa``).
 """
 
 from __future__ import annotations
@@ -16,192 +20,150 @@ import unicodedata
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA
 
-# Multi-word spellings folded into one token before splitting.
-PHRASES: tuple[tuple[str, str], ...] = (
-    (r"\bm[\s\-]?pas+p?or[t]?\b", "mpaspor"),
-    (r"\be[\s\-]?pas+p?or[t]?\b", "epaspor"),
-    (r"\be[\s\-]?ktp\b", "ktp"),
-    (r"\bkartu keluarga\b", "kk"),
-    (r"\bkartu tanda penduduk\b", "ktp"),
-    (r"\bkode bil+ing\b", "billing"),
-    (r"\bjadwal ulang\b", "reschedule"),
-    (r"\bwalk[\s\-]?in\b", "walkin"),
-    (r"\bon[\s\-]?line\b", "online"),
-    (r"\bvisa on arrival\b", "voa"),
-    (r"\bmal pelayanan publik\b", "mpp"),
-    (r"\bsurat kuasa\b", "suratkuasa"),
-    (r"\bbencana alam\b", "bencana"),
-    (r"\bh\s*-\s*1\b", "h1"),
-    (r"\be[\s\-]?visa\b", "evisa"),
-    (r"\bizin tinggal terbatas\b", "itas"),
-    (r"\bizin tinggal tetap\b", "itap"),
-    (r"\borang asing\b", "asing"),
-    (r"\bwarga negara asing\b", "asing"),
-    (r"\bwarga negara indonesia\b", "wni"),
-    (r"\btanggal merah\b", "libur"),
-    (r"\bforce close\b", "error"),
-    (r"\bhari (yang )?sama\b", "sehari"),
-    (r"\bhari itu juga\b", "sehari"),
+from bot.knowledge.lexicon import (
+    DOMAIN_LEXICON,
+    PHRASES,
+    PROTECTED,
+    RELATED,
+    STEM_KEEP,
+    STOPWORDS,
+    SYNONYMS,
 )
 
-# Domain spellings and abbreviations (checked before the general lexicon).
-DOMAIN_LEXICON: dict[str, str] = {
-    "paspr": "paspor",
-    "pasport": "paspor",
-    "passport": "paspor",
-    "pasporr": "paspor",
-    "psp": "paspor",
-    "pspr": "paspor",
-    "kanim": "imigrasi",
-    "imigrsi": "imigrasi",
-    "imgrasi": "imigrasi",
-    "akte": "akta",
-    "ijasah": "ijazah",
-    "byr": "bayar",
-    "bayr": "bayar",
-    "billingnya": "billing",
-    "resched": "reschedule",
-    "reskedul": "reschedule",
-    "antri": "antre",
-    "antrian": "antrean",
-    "ngantri": "antre",
-    "bumil": "hamil",
-    "manula": "lansia",
-    "ortu": "orang tua",
-    "wakilin": "wakil",
-    "diwakilin": "wakil",
-    "duit": "uang",
-    "nyogok": "suap",
-    "sogok": "suap",
-    "pungutan": "pungli",
-    "brp": "berapa",
-    "brapa": "berapa",
-    "gmn": "bagaimana",
-    "gimana": "bagaimana",
-    "gmna": "bagaimana",
-    "kpn": "kapan",
-    "dmn": "mana",
-    "dimana": "mana",
-    "kmn": "mana",
-    "kemana": "mana",
-    "ilang": "hilang",
-    "ga": "tidak",
-    "gak": "tidak",
-    "gk": "tidak",
-    "nggak": "tidak",
-    "ngga": "tidak",
-    "enggak": "tidak",
-    "tdk": "tidak",
-    "g": "tidak",
-    "apk": "aplikasi",
-    "app": "aplikasi",
-    "apps": "aplikasi",
-    "aplikasinya": "aplikasi",
-    "otp": "otp",
-    "kitas": "itas",
-    "kitap": "itap",
-    "bule": "asing",
-    "wna": "asing",
-    "extend": "perpanjang",
-    "cash": "tunai",
-    "crash": "error",
-    "eror": "error",
-    "upload": "unggah",
-    "diupload": "unggah",
-    "cancel": "batal",
-    "refund": "kembali",
-    "tki": "pmi",
-    "tkw": "pmi",
-    "keliru": "salah",
-    "diusir": "deportasi",
-    "ditemani": "dampingi",
-    "hadir": "datang",
-    "nyampe": "sampai",
-    "umroh": "umrah",
-    "password": "sandi",
-    "sandinya": "sandi",
-    "booking": "antrean",
-    "kuliah": "studi",
-    "pelajar": "studi",
-    "mahasiswa": "studi",
-}
-
-# Never rewritten by the general lexicon (which maps e.g. "kk" to "kakak").
-PROTECTED = frozenset(
-    {
-        "kk", "ktp", "sim", "mpp", "ptk", "skw", "wni", "wna", "kitas", "kitap", "itas", "itap",
-        "voa", "evoa", "bap", "pnbp", "nik", "otp", "mpaspor", "epaspor", "paspor", "visa",
-        "calo", "pungli", "umroh", "umrah", "haji", "tki", "pmi", "tkw", "cs", "hp", "wa",
-    }
-)  # fmt: skip
-
-# Words that carry no meaning for matching a question to an FAQ entry.
-STOPWORDS = frozenset(
-    """
-    yang di ke dari dan atau ini itu tu nya si sih dong deh kok lah kah pun nih ya yah yaa
-    kak kakak ka min mimin admin pak bu bapak ibu mas mbak gan sis bro om tante
-    saya aku gue gw gua sy aq q kami kita kamu anda mu ku
-    tolong mohon minta mau ingin pengen pgn kepingin bisa bs boleh apakah apa adakah ada
-    bagaimana gimana cara caranya kalau kalo klo kl jika bila agar supaya untuk utk buat
-    dengan dgn sama sm pada dalam juga jg aja saja sudah udah udh sdh telah akan lagi lg
-    the a an is are do does can i my to of for in on how what
-    """.split()
-)
+__all__ = [
+    "DOMAIN_LEXICON",
+    "PHRASES",
+    "PROTECTED",
+    "RELATED",
+    "STOPWORDS",
+    "SYNONYMS",
+    "canonical_word",
+    "clean",
+    "normalize",
+    "stem",
+    "tokens",
+]
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_PARTICLES = ("lah", "kah", "tah", "pun")
-_POSSESSIVES = ("nya",)
-_SUFFIXES = ("kan", "an", "in", "i")
-# Nasal prefixes drop the root's first consonant before a vowel: menyerah -> serah.
-_NASAL_ROOT = {"meny": "s", "peny": "s", "mem": "p", "pem": "p", "men": "t", "pen": "t"}
-_NASAL = ("meng", "peng", "meny", "peny", "mem", "pem", "men", "pen", "me", "pe")
-_FIRST_PREFIXES = ("ber", "ter", "per", *_NASAL, "di", "ke", "se", "nge", "ng", "be")
-_SECOND_PREFIXES = ("ber", "per", "ter", "pe")
+_PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
 _VOWELS = "aeiou"
-MIN_STEM = 3
+# Particles with the shortest word they may leave ("masalah" is not "masa" + "-lah").
+_PARTICLES = (("lah", 5), ("kah", 4), ("pun", 4))
+_FORMAL = ("me", "pe", "ber", "ter", "per", "ke")
+# Prefix -> (letters the remainder may start with, shortest remainder, letters a vowel-initial
+# remainder may get back, the usual one first: "menulis" = men + tulis, "menikah" = men + nikah;
+# a root in STEM_KEEP decides). "" allows any start; ber-/ter-/per- come before pe-.
+_PREFIX_RULES: tuple[tuple[str, str, int, str], ...] = (
+    ("ber", "", 4, ""),
+    ("ter", "", 4, ""),
+    ("per", "", 4, ""),
+    ("meng", _VOWELS + "gh", 3, "k"),
+    ("peng", _VOWELS + "gh", 3, "k"),
+    ("meny", _VOWELS, 3, "s"),
+    ("peny", _VOWELS, 3, "s"),
+    ("mem", _VOWELS + "bpfv", 3, "pm"),
+    ("pem", _VOWELS + "bpfv", 3, "pm"),
+    ("men", _VOWELS + "cdjstz", 3, "tn"),
+    ("pen", _VOWELS + "cdjstz", 3, "tn"),
+    ("me", "lmnrwy", 4, ""),
+    ("pe", "lmnrwy", 4, ""),
+    ("di", "", 3, ""),
+    ("ke", "", 4, ""),
+    ("nge", "", 3, ""),
+    ("ng", _VOWELS, 3, ""),
+)
+_SECOND = ("ber", "per", "ter", "pe")
+
+
+def _prefix_roots(word: str, prefix: str, starts: str, shortest: int, restore: str) -> list[str]:
+    """Return the candidate roots after `prefix`, or [] when the prefix does not fit."""
+    rest = word[len(prefix) :]
+    if len(rest) < shortest or (starts and rest[0] not in starts):
+        return []
+    if prefix == "ke" and rest[0] not in _VOWELS and rest[1] not in _VOWELS + "lr":
+        return []  # "kemnaker": a consonant cluster does not start a root
+    if prefix in ("men", "pen") and rest[0] == "s" and not rest.startswith("sy"):
+        return []  # only "mensyaratkan"; "menyimpan" is meny- + simpan
+    if restore and rest[0] in _VOWELS:
+        restored = [letter + rest for letter in restore]
+        return [rest, *restored] if restore == "k" else [*restored, rest]
+    return [rest]
+
+
+def _strip_prefixes(word: str) -> str:
+    for prefix, starts, shortest, restore in _PREFIX_RULES:
+        if not word.startswith(prefix):
+            continue
+        roots = _prefix_roots(word, prefix, starts, shortest, restore)
+        if not roots:
+            continue
+        for root in roots:
+            if root in STEM_KEEP:
+                return root
+        root = roots[0]
+        if restore and root != word[len(prefix) :]:
+            return root  # a restored nasal root ("pegang") has no second prefix
+        allowed = ("per",) if restore else _SECOND
+        for second, starts2, shortest2, _ in _PREFIX_RULES:
+            if second in allowed and root.startswith(second):
+                inner = _prefix_roots(root, second, starts2, shortest2, "")
+                if inner:
+                    return inner[0]
+        return root
+    return word
+
+
+def _strip_suffix(word: str) -> str:
+    prefixed = _strip_prefixes(word) != word
+    formal = prefixed and word.startswith(_FORMAL)
+    noun = prefixed and word.startswith(("ke", "pe"))  # ke-an, pe-an, per-an: not -kan
+    if word.endswith("kan") and len(word) >= 7 and not noun:
+        return word[:-3]
+    if word.endswith("an") and len(word) - 2 >= (4 if prefixed else 5):
+        return word[:-2]
+    if word.endswith("in") and not formal and len(word) >= 7:
+        return word[:-2]
+    if word.endswith("i") and prefixed and len(word) >= 6 and word[-2] not in _VOWELS + "s":
+        return word[:-1]
+    return word
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip Indonesian particles, "-nya", one derivational suffix and up to two prefixes."""
-    if len(word) <= 4 or word in PROTECTED or not word.isalpha():
+    if len(word) <= 4 or word in PROTECTED or word in STEM_KEEP or not word.isalpha():
         return word
-    for suffix in (*_PARTICLES, *_POSSESSIVES, *_SUFFIXES):
-        if suffix in _SUFFIXES and word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
+    whole = _strip_prefixes(word)
+    if whole in STEM_KEEP:
+        return whole  # "ditanya" is "tanya", not "dita" + "-nya"
+    for particle, shortest in _PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= shortest:
+            word = word[: -len(particle)]
             break
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-    stripped = _strip_prefix(word, _FIRST_PREFIXES)
-    if stripped != word:
-        stripped = _strip_prefix(stripped, _SECOND_PREFIXES)
-    return stripped
+    if word.endswith("nya") and len(word) >= 6:
+        word = word[:-3]
+    if word in STEM_KEEP or word in PROTECTED:
+        return word
+    whole = _strip_prefixes(word)
+    if whole in STEM_KEEP:
+        return whole  # "dijamin" is "jamin", not "jam" + "-in"
+    return _strip_prefixes(_strip_suffix(word))
 
 
-def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
-    for prefix in prefixes:
-        if not word.startswith(prefix):
-            continue
-        rest = word[len(prefix) :]
-        if prefix in _NASAL and len(rest) >= MIN_STEM:
-            if rest[0] in _VOWELS and prefix in _NASAL_ROOT:
-                return _NASAL_ROOT[prefix] + rest
-            return rest
-        if len(rest) >= 4:
-            return rest
-    return word
+def _lookup(word: str) -> str:
+    if word in DOMAIN_LEXICON:
+        return DOMAIN_LEXICON[word]
+    if word in PROTECTED or word in SYNONYMS:
+        return word
+    return SLANG_DATA.get(word, word)
 
 
 @functools.lru_cache(maxsize=65536)
 def canonical_word(word: str) -> str:
-    """Map one lower-case word through the domain lexicon, then the general slang lexicon."""
-    if word in DOMAIN_LEXICON:
-        return DOMAIN_LEXICON[word]
-    if word in PROTECTED:
-        return word
-    return SLANG_DATA.get(word, word)
+    """Map one lower-case word through the domain lexicon, the slang lexicon and synonyms."""
+    return " ".join(SYNONYMS.get(part, part) for part in _lookup(word).split())
 
 
 def clean(text: str) -> str:
@@ -209,20 +171,25 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _ELONGATION.sub(r"\1", text)
     text = _REDUPLICATION.sub(r"\1", text)
-    for pattern, replacement in PHRASES:
-        text = re.sub(pattern, replacement, text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_tokens(raw: str) -> tuple[str, ...]:
+    result = []
+    for word in canonical_word(raw).split():
+        if word in STOPWORDS:
+            continue
+        root = stem(word)
+        result.append(SYNONYMS.get(root, root))
+    return tuple(result)
 
 
 def tokens(text: str) -> list[str]:
     """Return the matching tokens of a text: canonical, stemmed, without stop words."""
-    result: list[str] = []
-    for raw in clean(text).split():
-        for word in canonical_word(raw).split():
-            if word in STOPWORDS:
-                continue
-            result.append(stem(word))
-    return result
+    return [token for raw in clean(text).split() for token in _word_tokens(raw)]
 
 
 def normalize(text: str) -> str:

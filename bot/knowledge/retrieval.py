@@ -1,10 +1,11 @@
 """Answer-time retrieval: an in-process index of the published entries, rebuilt on change.
 
 Each entry is indexed by its main question and its example questions. A query is normalised
-(slang, spelling, affixes; see `normalize`), unknown words are corrected against the index
-vocabulary (typos), BM25 and a rapidfuzz full-text ranking propose candidates, and each
-candidate gets a score in [0, 1] that mixes IDF-weighted word overlap with fuzzy string
-similarity. `docs/faq_eval.md` has the measurements behind these choices.
+(slang, spelling, synonyms, affixes; see `normalize`), unknown words are corrected against the
+index vocabulary (typos) and expanded with RELATED words at a lower weight, BM25 and a rapidfuzz
+full-text ranking propose candidates, and each candidate gets a score in [0, 1] that mixes
+BM25, IDF-weighted word overlap and fuzzy string similarity. `docs/faq_eval.md` and
+`docs/faq_retrieval_design.md` have the measurements behind these choices.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from bot.knowledge import store
-from bot.knowledge.normalize import tokens
+from bot.knowledge.normalize import RELATED, tokens
 from bot.knowledge.views import EntryView, Match
 
 CHECK_INTERVAL_SECONDS = 2.0
@@ -40,8 +41,13 @@ class Weights:
     bm25_candidates: int = 30
     fuzzy_candidates: int = 10
     correct_typos: bool = True
-    answer_weight: float = 0.8  # the answer text is indexed too, scored at this fraction
+    answer_weight: float = 0.8  # the answer text is indexed too (0: not indexed)
     rank: str = "hybrid"  # "hybrid", or "bm25" / "fuzzy" alone (for the eval's comparison)
+    related_weight: float = 0.4  # weight of RELATED words added to the question (0: off)
+    bm25_norm: str = "ceiling"  # "ceiling" (saturated tf) or "self" (the query as a document)
+    # The answer's score is added at this fraction to the best question's (answer and question
+    # fields combine); 0 = the answer competes as one more question, scaled by answer_weight.
+    answer_boost: float = 0.0
     tokenizer: Callable[[str], list[str]] = tokens
 
 
@@ -103,39 +109,54 @@ class FaqIndex:
             self._typos[word] = found[0] if found else None
         return self._typos[word] or word
 
-    def _bm25(self, words: list[str]) -> dict[int, float]:
+    def _bm25(self, terms: dict[str, float]) -> dict[int, float]:
         scores: dict[int, float] = defaultdict(float)
-        for word in set(words):
+        for word, weight in terms.items():
             idf = self.idf.get(word)
             if idf is None:
                 continue
             for doc_id, count in self.postings[word]:
                 length = len(self.docs[doc_id].tokens)
                 norm = BM25_K1 * (1 - BM25_B + BM25_B * length / self.avg_len)
-                scores[doc_id] += idf * count * (BM25_K1 + 1) / (count + norm)
+                scores[doc_id] += weight * idf * count * (BM25_K1 + 1) / (count + norm)
         return scores
 
-    def _overlap(self, words: set[str], doc: _Doc) -> float:
+    def _ceiling(self, words: set[str], length: int) -> float:
+        """Return the BM25 score that means a perfect match, for scaling into [0, 1]."""
+        idf = sum(self.idf.get(w, self.unknown_idf) for w in words)
+        if self.weights.bm25_norm == "self":  # the query scored against itself as a document
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / self.avg_len)
+            return idf * (BM25_K1 + 1) / (1 + norm)
+        return idf * (BM25_K1 + 1)
+
+    def _terms(self, words: list[str]) -> dict[str, float]:
+        """Return the query's words with weight 1 and their RELATED words at a lower weight."""
+        terms = dict.fromkeys(words, 1.0)
+        if self.weights.related_weight:
+            for word in words:
+                for related in RELATED.get(word, ()):
+                    terms.setdefault(related, self.weights.related_weight)
+        return terms
+
+    def _overlap(self, words: set[str], terms: dict[str, float], doc: _Doc) -> float:
         """IDF-weighted Dice overlap of the query's and the document's words."""
         doc_words = set(doc.tokens)
-        shared = sum(self.idf.get(w, 0.0) for w in words & doc_words)
+        shared = sum(self.idf.get(w, 0.0) * terms[w] for w in terms.keys() & doc_words)
         query = sum(self.idf.get(w, self.unknown_idf) for w in words)
         document = sum(self.idf[w] for w in doc_words)
         return 2 * shared / (query + document) if query + document else 0.0
 
     def _score(
-        self, doc_id: int, doc: _Doc, words: set[str], joined: str, bm25: dict[int, float]
+        self, doc: _Doc, words: set[str], terms: dict[str, float], joined: str, bm25: float
     ) -> float:
         fuzzy = fuzz.token_sort_ratio(joined, doc.joined) / 100
         if self.weights.rank == "fuzzy":
             return fuzzy
-        ceiling = sum(self.idf.get(w, self.unknown_idf) for w in words) * (BM25_K1 + 1)
-        relevance = min(1.0, bm25.get(doc_id, 0.0) / ceiling) if ceiling else 0.0
         if self.weights.rank == "bm25":
-            return relevance
+            return bm25
         return (
-            self.weights.bm25 * relevance
-            + self.weights.overlap * self._overlap(words, doc)
+            self.weights.bm25 * bm25
+            + self.weights.overlap * self._overlap(words, terms, doc)
             + self.weights.fuzzy * fuzzy
         )
 
@@ -145,7 +166,9 @@ class FaqIndex:
         if not words or not self.docs:
             return []
         joined = " ".join(words)
-        bm25 = self._bm25(words)
+        terms = self._terms(words)
+        bm25 = self._bm25(terms)
+        ceiling = self._ceiling(set(words), len(words))
         candidates = set(
             sorted(bm25, key=bm25.__getitem__, reverse=True)[: self.weights.bm25_candidates]
         )
@@ -157,12 +180,21 @@ class FaqIndex:
                 candidates.add(doc_id)
         word_set = set(words)
         best: dict[int, tuple[float, str]] = {}
+        answers: dict[int, float] = {}
         for doc_id in candidates:
             doc = self.docs[doc_id]
-            score = self._score(doc_id, doc, word_set, joined, bm25) * doc.weight
+            relevance = min(1.0, bm25.get(doc_id, 0.0) / ceiling) if ceiling else 0.0
+            score = self._score(doc, word_set, terms, joined, relevance)
+            if doc.weight != 1.0 and self.weights.answer_boost:
+                answers[doc.entry] = score  # added to the best question's score below
+                continue
+            score *= doc.weight
             text = doc.text if doc.weight == 1.0 else self.entries[doc.entry].question
             if doc.entry not in best or score > best[doc.entry][0]:
                 best[doc.entry] = (score, text)
+        for number, answer in answers.items():
+            score, text = best.get(number, (0.0, self.entries[number].question))
+            best[number] = (min(1.0, score + self.weights.answer_boost * answer), text)
         ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:limit]
         return [
             Match(

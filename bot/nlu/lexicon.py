@@ -90,6 +90,7 @@ DOMAIN_LEXICON: dict[str, str] = {
     "biayanya": "biaya",
     "syaratnya": "syarat",
     "caranya": "cara",
+    "ngapain": "ngapain",  # the lexicon has "mengapai"
 }
 
 # Domain words at which a glued token may be split ("hargapaspor" -> "harga paspor").

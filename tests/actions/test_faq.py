@@ -92,3 +92,20 @@ async def test_an_empty_knowledge_base_says_so(empty_context) -> None:
     tracker = make_tracker("apa saja syarat visa", intent="nlu_fallback")
     _events, messages = await run_action(_action(empty_context), tracker)
     assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
+
+
+async def test_out_of_scope_question_on_a_faq_topic_gets_the_answer(faq_context) -> None:
+    tracker = make_tracker("paspor sy rusak kena banjir, tetap didenda?", intent="out_of_scope")
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["text"] for m in messages] == [ANSWERS["bencana-alam"]]
+
+
+async def test_out_of_scope_chit_chat_gets_the_polite_decline_and_is_not_logged(
+    faq_context, session_factory
+) -> None:
+    tracker = make_tracker("kasih tau lelucon dong", intent="out_of_scope")
+    events, messages = await run_action(_action(faq_context), tracker)
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+    with session_factory() as session:
+        assert session.execute(select(UnansweredQuestion)).scalars().all() == []

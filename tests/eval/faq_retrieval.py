@@ -149,14 +149,18 @@ def no_stem_tokens(text: str) -> list[str]:
 
 
 D = DEFAULT_WEIGHTS
+# BM25-led with answer and question fields combined: better ranking, lower scores (see design).
+BM25_LED = replace(D, bm25=0.7, overlap=0.2, fuzzy=0.1, answer_boost=0.25)
 VARIANTS: list[tuple[str, Weights]] = [
-    ("hybrid (chosen): BM25 0.5 + overlap 0.3 + fuzzy 0.2, answers 0.8", D),
+    ("hybrid (chosen): BM25 0.5 + overlap 0.3 + fuzzy 0.2, answers 0.8, related 0.4", D),
     ("BM25 alone", replace(D, rank="bm25")),
     ("rapidfuzz token_sort_ratio alone", replace(D, rank="fuzzy", fuzzy_candidates=50)),
     ("hybrid, BM25 0.7 + overlap 0.2 + fuzzy 0.1", replace(D, bm25=0.7, overlap=0.2, fuzzy=0.1)),
-    ("overlap 0.6 + fuzzy 0.4 (no BM25)", replace(D, bm25=0.0, overlap=0.6, fuzzy=0.4)),
+    ("hybrid, answer score added at 0.25 to the best question's", replace(D, answer_boost=0.25)),
+    ("BM25 0.7 + overlap 0.2 + fuzzy 0.1, answer added at 0.25 (off-topic max 0.41)", BM25_LED),
+    ("without related-word expansion", replace(D, related_weight=0.0)),
+    ("BM25 scaled by the query's self-score", replace(D, bm25_norm="self")),
     ("hybrid without indexing answers", replace(D, answer_weight=0.0)),
-    ("hybrid, answers weighted 0.6", replace(D, answer_weight=0.6)),
     ("hybrid without typo correction", replace(D, correct_typos=False)),
     ("hybrid without stemming", replace(D, tokenizer=no_stem_tokens)),
     ("hybrid without slang lexicon, stemming, stop words", replace(D, tokenizer=plain_tokens)),

@@ -50,12 +50,30 @@ def test_sweep_applies_the_ambiguity_rule():
     assert _rows(pairs, ambiguity=0.0)[0.0]["fallback_rate"] == 0.0
 
 
-def test_choice_maximises_accuracy_within_the_out_of_scope_gate_and_prefers_higher():
-    rows = list(_rows(PAIRS).values())
-    chosen = choose_threshold(rows)
-    assert chosen["oos_as_passport"] <= 0.05
-    assert chosen["accuracy"] == 0.5
-    assert chosen["threshold"] == 0.55  # the highest threshold keeping both right answers
+def _row(threshold, accuracy, oos):
+    return {"threshold": threshold, "accuracy": accuracy, "oos_as_passport": oos}
+
+
+def test_choice_is_the_most_accurate_threshold_passing_both_gates():
+    rows = [_row(0.3, 0.93, 0.08), _row(0.5, 0.92, 0.04), _row(0.7, 0.91, 0.02)]
+    assert choose_threshold(rows)["threshold"] == 0.5
+
+
+def test_without_a_passing_threshold_the_choice_gives_up_at_most_one_point():
+    rows = [
+        _row(0.3, 0.866, 0.12),
+        _row(0.4, 0.862, 0.10),
+        _row(0.5, 0.857, 0.09),
+        _row(0.6, 0.849, 0.06),
+        _row(0.8, 0.794, 0.05),
+    ]
+    assert choose_threshold(rows)["threshold"] == 0.5
+
+
+def test_the_sweep_rows_feed_the_choice():
+    chosen = choose_threshold(list(_rows(PAIRS).values()))
+    assert chosen["accuracy"] == 0.5  # no row passes the gates: highest within one point
+    assert chosen["threshold"] == 0.55
 
 
 def test_the_default_candidate_is_rasas_default_pipeline_and_tuned_is_config_yml():

@@ -12,7 +12,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.knowledge import retrieval, store
 from bot.knowledge.demo_entries import DEMO_FAQ
-from bot.knowledge.normalize import normalize, tokens
+from bot.knowledge.normalize import normalize, stem, tokens
 from bot.knowledge.retrieval import FaqIndex, KnowledgeCache
 from bot.knowledge.store import EntryData
 from bot.knowledge.views import EntryView
@@ -32,6 +32,48 @@ def test_kk_stays_kartu_keluarga_and_slang_is_normalised() -> None:
     assert normalize("Gmn caranya ngurus paspor yg ilang?") == "urus paspor hilang"
     assert normalize("bikin M-Paspor") == normalize("bikin m paspor") == "bikin mpaspor"
     assert normalize("pengambilan paspornya") == normalize("ambil paspor")
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("penjamin", "jamin"),  # not "jam" (hour)
+        ("berapa", "berapa"),  # not "rapa"
+        ("perlu", "perlu"),
+        ("kembali", "kembali"),
+        ("negeri", "negeri"),  # "-i" is only stripped from prefixed verbs
+        ("imigrasi", "imigrasi"),
+        ("didampingi", "dampingi"),
+        ("memperpanjang", "panjang"),
+        ("perpanjangan", "panjang"),
+        ("pemegang", "pegang"),
+        ("permohonan", "mohon"),
+        ("ditanya", "tanya"),
+        ("masukin", "masuk"),
+    ],
+)
+def test_stemmer_keeps_roots_that_only_look_affixed(word, root) -> None:
+    assert stem(word) == root
+
+
+def test_domain_synonyms_and_official_names_meet() -> None:
+    assert tokens("penjamin") == tokens("sponsor")
+    assert tokens("unggah berkas") == tokens("upload dokumen")
+    assert tokens("kartu izin tinggal terbatas") == tokens("KITAS") == ["itas"]
+    assert tokens("re-entry permit") == tokens("izin masuk kembali")
+    assert "luarnegeri" in tokens("paspor di luar negeri")
+
+
+def test_related_words_rank_but_do_not_outweigh_exact_words() -> None:
+    index = FaqIndex(
+        [
+            EntryView("a", "x", "Cara ganti paspor?", "A.", (), "id", "published"),
+            EntryView("b", "x", "Cara perpanjang paspor?", "B.", (), "id", "published"),
+        ]
+    )
+    assert [m.key for m in index.search("perpanjang paspor")] == ["b", "a"]
+    exact, related = index.search("perpanjang paspor")
+    assert related.score < exact.score
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from bot.nlu.lexicon import normalise_word, split_glued
         ("ga", "tidak"),
         ("klo", "kalau"),  # the lexicon's chain "klo" -> "kalo" is followed to "kalau"
         ("paspor", "paspor"),
+        ("ngapain", "ngapain"),  # the general lexicon's "mengapai" is wrong
     ],
 )
 def test_slang_and_misspellings_become_standard_words(word, expected):
