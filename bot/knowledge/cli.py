@@ -88,16 +88,7 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     with _factory(settings).begin() as session:
         report = import_faq_file(args.file, session=session, author=_author(args))
-    if report.errors:
-        for line, reason in report.errors:
-            print(f"line {line}: {reason}")
-        print(f"{len(report.errors)} error(s); nothing was imported.")
-        return 1
-    print(
-        f"Imported: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged."
-    )
-    return 0
+    return report.print_summary()
 
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.import_report import ImportReport
 from bot.knowledge import store
 from bot.knowledge.models import LANGUAGES, STATUSES
 from bot.knowledge.store import EntryData
@@ -58,20 +59,6 @@ MAX_QUESTION = 500
 
 class UnreadableFileError(ValueError):
     """Raised when the file is not a CSV or .xlsx file we can read."""
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or every reason it did nothing."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)

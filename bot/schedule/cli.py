@@ -60,16 +60,7 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
     factory = _factory(settings)
     with factory.begin() as session:
         report = import_schedule_file(args.file, session=session)
-    if report.errors:
-        for line, reason in report.errors:
-            print(f"line {line}: {reason}")
-        print(f"{len(report.errors)} error(s); nothing was imported.")
-        return 1
-    print(
-        f"Imported: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged."
-    )
-    return 0
+    return report.print_summary()
 
 
 def list_command(args: argparse.Namespace, settings: Settings) -> int:

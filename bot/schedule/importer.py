@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.import_report import ImportReport
 from bot.schedule.models import DEFAULT_BOOKING_CHANNEL, Closure, Office, QuotaRelease, Service
 from bot.schedule.queries import match_office
 
@@ -37,20 +38,6 @@ HEADER_ALIASES = {
 TYPE_ALIASES = {"quota": "quota", "kuota": "quota", "closure": "closure", "tutup": "closure"}
 KIND_ALIASES = {"office": "office", "cuti_bersama": "cuti_bersama", "cuti bersama": "cuti_bersama"}
 ALL_OFFICES = {"", "semua", "all"}
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or every reason it did nothing."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)
