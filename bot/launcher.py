@@ -76,7 +76,8 @@ class Stack:
                 "--port", str(actions.port or 5055),
             ],
             "rasa": [
-                rasa_cli, "run", "--enable-api", "--auth-token", self.settings.rasa_token,
+                # "=" form: a token that starts with "-" would otherwise read as an option
+                rasa_cli, "run", "--enable-api", f"--auth-token={self.settings.rasa_token}",
                 "--model", str(self.model_path), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", rasa.hostname or "127.0.0.1",
                 "--port", str(rasa.port or 5005),
