@@ -76,8 +76,10 @@ class Stack:
                 "--port", str(actions.port or 5055),
             ],
             "rasa": [
-                # "=" form: a token that starts with "-" would otherwise read as an option
-                rasa_cli, "run", "--enable-api", f"--auth-token={self.settings.rasa_token}",
+                # Rasa's command line with the measured speed-ups of bot/rasa_server.py; the
+                # "=" form: a token that starts with "-" would otherwise read as an option.
+                sys.executable, "-m", "bot.rasa_server", "run", "--enable-api",
+                f"--auth-token={self.settings.rasa_token}",
                 "--model", str(self.model_path), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", rasa.hostname or "127.0.0.1",
                 "--port", str(rasa.port or 5005),

@@ -14,7 +14,8 @@ def test_rasa_reads_the_auth_token_whatever_its_first_character(token):
     stack = Stack(settings=Settings(env="test", database_url="sqlite://", rasa_token=token))
     command = stack.commands()["rasa"]
 
-    args = create_argument_parser().parse_args(command[1:])
+    assert command[1:3] == ["-m", "bot.rasa_server"]
+    args = create_argument_parser().parse_args(command[3:])
 
     assert args.auth_token == token
     assert args.enable_api is True

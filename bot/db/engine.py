@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot import PROJECT_ROOT
 
@@ -26,6 +27,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        # SQLAlchemy 1.4 gives SQLite files a NullPool: a new connection (and these pragmas)
+        # per session. A pool keeps them open (docs/benchmarks.md, "Where the time goes").
+        if parsed.database and parsed.database != ":memory:":
+            kwargs.setdefault("poolclass", QueuePool)
         engine = create_engine(url, future=True, **kwargs)
 
         @event.listens_for(engine, "connect")

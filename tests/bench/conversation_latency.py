@@ -45,23 +45,55 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (MiB)."""
-    total = 0
-    pids = [pid]
-    children = subprocess.run(
+def _group(pid: int) -> list[int]:
+    """The process and every process of its group (Sanic workers, subprocesses)."""
+    members = subprocess.run(
         ["pgrep", "-g", str(os.getpgid(pid))], capture_output=True, text=True, check=False
     )
-    pids = [int(p) for p in children.stdout.split()] or pids
+    return [int(p) for p in members.stdout.split()] or [pid]
+
+
+def _sum_field(pids: list[int], path: str, field: str) -> float:
+    total = 0
     for member in pids:
         try:
-            status = Path(f"/proc/{member}/status").read_text()
+            text = Path(f"/proc/{member}/{path}").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+        for line in text.splitlines():
+            if line.startswith(field):
                 total += int(line.split()[1])
     return total / 1024
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its group (MiB); shared pages count once per process."""
+    return _sum_field(_group(pid), "status", "VmRSS:")
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size of a process and its group (MiB): shared pages split between them,
+    so the sum over processes is the memory they really use together."""
+    return _sum_field(_group(pid), "smaps_rollup", "Pss:")
+
+
+def measure_memory(stack: RunningStack) -> dict[str, tuple[float, float]]:
+    """RSS and PSS (MiB) of each of the stack's processes, with their workers."""
+    return {
+        name: (rss_mib(proc.pid), pss_mib(proc.pid))
+        for name, proc in stack.processes.processes.items()
+    }
+
+
+def memory_text(memory: dict[str, tuple[float, float]]) -> str:
+    """One line: per process RSS / PSS, and the totals (PSS is what the processes really use)."""
+    parts = ", ".join(f"{name} {rss:.0f} / {pss:.0f} MiB" for name, (rss, pss) in memory.items())
+    total_rss = sum(rss for rss, _ in memory.values())
+    total_pss = sum(pss for _, pss in memory.values())
+    return (
+        f"memory (RSS / PSS): {parts}; total RSS {total_rss:.0f} MiB, "
+        f"total PSS {total_pss:.0f} MiB ({total_pss / 1024:.2f} GiB)"
+    )
 
 
 async def play(stack: RunningStack, rounds: int) -> dict[str, list[float]]:
@@ -94,7 +126,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB, {platform.system()}"
 
 
-def report(timings: dict[str, list[float]], memory: dict[str, float], rounds: int) -> str:
+def report(
+    timings: dict[str, list[float]], memory: dict[str, tuple[float, float]], rounds: int
+) -> str:
     everything = [ms for values in timings.values() for ms in values]
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=PROJECT_ROOT
@@ -108,9 +142,7 @@ def report(timings: dict[str, list[float]], memory: dict[str, float], rounds: in
         f"- all messages: p50 {percentile(everything, 0.5):.0f} ms, p95 "
         f"{percentile(everything, 0.95):.0f} ms, p99 {percentile(everything, 0.99):.0f} ms, "
         f"mean {statistics.mean(everything):.0f} ms ({len(everything)} messages)",
-        "- resident memory: "
-        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items())
-        + f" (total {sum(memory.values()):.0f} MiB)",
+        f"- {memory_text(memory)}",
         "",
         "| message | p50 ms | p95 ms | max ms |",
         "|---|---:|---:|---:|",
@@ -139,7 +171,7 @@ def main() -> int:
                 print(stack.logs())
                 return 1
             timings = asyncio.run(play(stack, args.rounds))
-            memory = {name: rss_mib(proc.pid) for name, proc in stack.processes.processes.items()}
+            memory = measure_memory(stack)
         finally:
             stack.processes.stop()
     text = report(timings, memory, args.rounds)

@@ -2,14 +2,19 @@
 
 Run with `make bench` (all scenarios) or `python -m tests.bench.load --scenario NAME`.
 Starts the real stack on free loopback ports with a fresh seeded database, prints throughput,
-latency percentiles and the resident memory of each process, and appends the results with the
-machine description to docs/benchmarks.md. Every request loop is bounded in count and time.
+latency percentiles and the memory of each process, and appends the results with the machine
+description to docs/benchmarks.md. Every request loop is bounded in count and time.
+
+Setups (`--setup`): `embedded` is what `make run` starts (SQLite files, in-memory lock store,
+one Rasa process); `scaled` is the production layout on one machine (PostgreSQL for the
+database and the tracker store, Redis lock store, `--rasa-workers` Sanic workers for Rasa).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -22,7 +27,14 @@ from pathlib import Path
 import aiohttp
 
 from bot import PROJECT_ROOT
-from tests.bench.conversation_latency import CONVERSATION, machine, percentile, rss_mib
+from tests.bench.conversation_latency import (
+    CONVERSATION,
+    machine,
+    measure_memory,
+    memory_text,
+    percentile,
+)
+from tests.helpers.postgres import postgres_unavailable_reason, scratch_database
 from tests.helpers.stack import RunningStack, latest_model, start_stack
 
 QUOTA_QUESTIONS = (
@@ -85,10 +97,11 @@ async def sequential(stack: RunningStack, rounds: int = 10) -> Result:
 
 
 async def concurrent(stack: RunningStack, citizens: int = 20, rounds: int = 3) -> Result:
-    """`citizens` conversations at once, each playing the conversation `rounds` times."""
+    """`citizens` conversations at once, each playing the conversation `rounds` times with no
+    pause between a reply and the next message: the most the stack can do (saturation)."""
     result = Result(
         "concurrent",
-        f"{citizens} concurrent citizens, each {rounds} × {len(CONVERSATION)} messages",
+        f"{citizens} concurrent citizens, no pause, each {rounds} × {len(CONVERSATION)} messages",
     )
     url = f"{stack.settings.gateway_url}/api/messages"
     connector = aiohttp.TCPConnector(limit=citizens)
@@ -103,6 +116,43 @@ async def concurrent(stack: RunningStack, citizens: int = 20, rounds: int = 3) -
         started = time.perf_counter()
         await asyncio.wait_for(
             asyncio.gather(*(citizen(n) for n in range(citizens))), TIME_LIMIT_SECONDS
+        )
+        result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+async def paced(
+    stack: RunningStack, citizens: int = 20, rate: float = 30.0, seconds: float = 60.0
+) -> Result:
+    """`citizens` conversations together offering `rate` messages/s for `seconds`.
+
+    Each citizen sends its next message every `citizens / rate` seconds, or as soon as its
+    previous reply arrives if that is later (a conversation never runs ahead of its replies),
+    so a stack that cannot keep up shows a lower throughput and longer latencies.
+    """
+    interval = citizens / rate
+    result = Result(
+        "paced",
+        f"{citizens} concurrent citizens offering {rate:.0f} msg/s for {seconds:.0f} s "
+        f"(one message per citizen every {interval:.2f} s)",
+    )
+    url = f"{stack.settings.gateway_url}/api/messages"
+    connector = aiohttp.TCPConnector(limit=citizens)
+    async with aiohttp.ClientSession(connector=connector) as client:
+        started = time.perf_counter()
+
+        async def citizen(number: int) -> None:
+            sender = f"paced-{number}-{uuid.uuid4().hex[:8]}"
+            due = started + number * interval / citizens  # staggered starts
+            turn = 0
+            while due < started + seconds:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                await _send(client, url, sender, CONVERSATION[turn % len(CONVERSATION)], result)
+                turn += 1
+                due += interval
+
+        await asyncio.wait_for(
+            asyncio.gather(*(citizen(n) for n in range(citizens))), seconds + TIME_LIMIT_SECONDS
         )
         result.wall_seconds = time.perf_counter() - started
     return result
@@ -135,18 +185,21 @@ async def burst(stack: RunningStack, citizens: int = 500, window_seconds: float 
     return result
 
 
-SCENARIOS = {"sequential": sequential, "concurrent": concurrent, "burst": burst}
+SCENARIOS = {
+    "sequential": sequential,
+    "paced": paced,
+    "concurrent": concurrent,
+    "burst": burst,
+}
 
 
-def report(results: list[Result], memory: dict[str, float], config: str) -> str:
+def report(results: list[Result], memory: dict[str, tuple[float, float]], config: str) -> str:
     lines = [
         f"## Load scenarios — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"- machine: {machine()}",
         f"- configuration: {config}",
-        "- resident memory after the run: "
-        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items())
-        + f" (total {sum(memory.values()):.0f} MiB)",
+        f"- {memory_text(memory)}, after the run",
         "",
         "| scenario | messages | errors | msg/s | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -172,38 +225,61 @@ async def run_scenarios(stack: RunningStack, names: list[str]) -> list[Result]:
     return results
 
 
+def run(model: Path, names: list[str], setup: str, rasa_workers: int) -> tuple[str, int]:
+    """Start the stack in `setup`, play the scenarios; return the report and an exit code."""
+    config = f"model {model.name}, pipeline from config.yml; bot/rasa_server.py speed-ups; " + (
+        "SQLite files, in-memory lock store, 1 Rasa process (what `make run` starts)"
+        if setup == "embedded"
+        else f"PostgreSQL (database and tracker store), Redis lock store, "
+        f"{rasa_workers} Sanic workers for Rasa"
+    )
+    with contextlib.ExitStack() as cleanup:
+        workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
+        options: dict = {}
+        if setup == "scaled":
+            options = {
+                "database_url": cleanup.enter_context(scratch_database("bot_bench")),
+                "tracker_url": cleanup.enter_context(scratch_database("bot_bench_tracker")),
+                "extra_env": {
+                    "LOCK_STORE_TYPE": "redis",
+                    "LOCK_STORE_DB": "1",
+                    "SANIC_WORKERS": str(rasa_workers),
+                },
+            }
+        stack = start_stack(workdir, model, **options)
+        try:
+            if not stack.processes.wait_healthy(timeout_seconds=300):
+                return stack.logs(), 1
+            results = asyncio.run(run_scenarios(stack, names))
+            memory = measure_memory(stack)
+        finally:
+            stack.processes.stop()
+    return report(results, memory, config), 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
+    parser.add_argument("--setup", choices=["embedded", "scaled"], default="embedded")
+    parser.add_argument("--rasa-workers", type=int, default=2, help="Sanic workers (scaled)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     model = latest_model()
     if model is None:
         print("No trained model in models/: run `make train`.")
         return 1
+    if args.setup == "scaled" and (reason := postgres_unavailable_reason()):
+        print(f"The scaled setup needs PostgreSQL and Redis: {reason}")
+        return 1
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
-    config = (
-        "SQLite file, in-memory lock store, 1 Sanic worker per process, "
-        f"model {model.name}, pipeline from config.yml"
-    )
-    with tempfile.TemporaryDirectory() as workdir:
-        stack = start_stack(Path(workdir), model)
-        try:
-            if not stack.processes.wait_healthy(timeout_seconds=300):
-                print(stack.logs())
-                return 1
-            results = asyncio.run(run_scenarios(stack, names))
-            memory = {name: rss_mib(proc.pid) for name, proc in stack.processes.processes.items()}
-        finally:
-            stack.processes.stop()
-    text = report(results, memory, config)
+    text, code = run(model, names, args.setup, args.rasa_workers)
     print(text)
-    if not args.no_write:
+    if code == 0 and not args.no_write:
         target = PROJECT_ROOT / "docs" / "benchmarks.md"
         with target.open("a") as handle:
             handle.write("\n" + text)
         print(f"Appended to {target.relative_to(PROJECT_ROOT)}")
-    return 0
+    return code
 
 
 if __name__ == "__main__":

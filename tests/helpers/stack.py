@@ -41,9 +41,19 @@ class RunningStack:
         )
 
 
-def start_stack(workdir: Path, model: Path) -> RunningStack:
-    """Seed a SQLite database in `workdir`, start the three processes; caller stops them."""
-    database_url = f"sqlite:///{workdir / 'bot.db'}"
+def start_stack(
+    workdir: Path,
+    model: Path,
+    *,
+    database_url: str | None = None,
+    tracker_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> RunningStack:
+    """Seed a fresh database (a SQLite file in `workdir` unless given), start the three processes.
+
+    The caller stops them. `extra_env` overrides the environment (lock store, Sanic workers).
+    """
+    database_url = database_url or f"sqlite:///{workdir / 'bot.db'}"
     upgrade_database(database_url)
     engine = make_engine(database_url)
     with make_session_factory(engine).begin() as session:
@@ -57,12 +67,16 @@ def start_stack(workdir: Path, model: Path) -> RunningStack:
         action_server_url=f"http://127.0.0.1:{free_port()}",
         gateway_port=free_port(),
     )
-    tracker_url = f"sqlite:///{workdir / 'tracker.db'}"
+    tracker_url = tracker_url or f"sqlite:///{workdir / 'tracker.db'}"
     processes = Stack(
         settings=settings,
         model_path=model,
         log_dir=workdir / "logs",
-        extra_env={"TRACKER_STORE_URL": tracker_url, "LOCK_STORE_TYPE": "in_memory"},
+        extra_env={
+            "TRACKER_STORE_URL": tracker_url,
+            "LOCK_STORE_TYPE": "in_memory",
+            **(extra_env or {}),
+        },
     )
     processes.start()
     return RunningStack(settings, model, workdir / "logs", tracker_url, processes)
