@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
@@ -15,8 +16,10 @@ from bot.knowledge import retrieval, store
 from bot.knowledge.retrieval import KnowledgeCache
 from bot.knowledge.views import Match
 
-ANSWER_THRESHOLD = 0.45  # best score needed to answer directly (see docs/faq_eval.md)
-SUGGEST_THRESHOLD = 0.3  # candidates at or above this are offered as buttons
+# Fitted on the question-field score (docs/faq_eval.md, "Thresholds"): no off-topic or
+# near-domain unanswerable question reaches ANSWER_THRESHOLD (highest 0.43 / 0.50).
+ANSWER_THRESHOLD = 0.55  # best score needed to answer directly (see docs/faq_eval.md)
+SUGGEST_THRESHOLD = 0.35  # candidates at or above this are offered as buttons
 CLEAR_MARGIN = 0.08  # the best must lead the runner-up by this much to answer without asking
 MAX_SUGGESTIONS = 3
 BUTTON_TITLE_LENGTH = 60
@@ -25,7 +28,29 @@ FAQ_INTENT = "ask_faq"
 # model was trained: answer them from the knowledge base only on a clear match.
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FAQ_ENTITY = "faq_key"
+FALLBACK_INTENT = "nlu_fallback"
 OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
+
+# Two-stage fallback. The first time a message falls under the NLU threshold the citizen gets
+# the likely intents (and close FAQ entries) as buttons, or is asked to rephrase; a second miss
+# in a row gives up honestly with a person or a complaint on offer.
+# Curated intents the fallback may offer, with the title of their button.
+SUGGESTIBLE_INTENTS = {
+    "ask_quota": "Jadwal kuota paspor (M-Paspor)",
+    "ask_office_hours": "Jam buka kantor",
+    "ask_office_location": "Alamat kantor imigrasi",
+    "ask_fees": "Biaya paspor",
+    "ask_requirements": "Syarat membuat paspor",
+    "ask_process": "Alur dan lama pembuatan paspor",
+    "report_lost_damaged": "Paspor hilang atau rusak",
+    "complaint": "Menyampaikan pengaduan",
+}
+INTENT_SUGGEST_THRESHOLD = 0.15  # from the sweep in docs/nlu_eval.md, "Fallback suggestions"
+MAX_INTENT_SUGGESTIONS = 2
+CARRIED_ENTITIES = ("office", "service", "date")  # kept in the button so nothing is asked again
+# Responses that mean "the first stage has been tried" when they answered the previous message.
+FIRST_STAGE_RESPONSES = {"utter_faq_suggestions", "utter_ask_rephrase"}
+HUMAN_BUTTON = {"title": "Bukan, bicara dengan petugas", "payload": "/request_human"}
 
 
 def faq_payload(key: str) -> str:
@@ -38,6 +63,41 @@ def button_title(question: str) -> str:
     if len(question) <= BUTTON_TITLE_LENGTH:
         return question
     return question[: BUTTON_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def likely_intents(ranking: list[dict[str, Any]]) -> list[str]:
+    """Return the curated intents worth offering from an intent ranking, most likely first."""
+    likely = [
+        str(item["name"])
+        for item in ranking
+        if item.get("name") in SUGGESTIBLE_INTENTS
+        and float(item.get("confidence") or 0.0) >= INTENT_SUGGEST_THRESHOLD
+    ]
+    return likely[:MAX_INTENT_SUGGESTIONS]
+
+
+def intent_payload(intent: str, entities: list[dict[str, Any]]) -> str:
+    """Return a button payload for `intent` carrying the message's office/service/date."""
+    carried: dict[str, str] = {}
+    for item in entities:
+        name = item.get("entity")
+        if name in CARRIED_ENTITIES and name not in carried and item.get("value"):
+            carried[str(name)] = str(item["value"])
+    return f"/{intent}{json.dumps(carried)}" if carried else f"/{intent}"
+
+
+def first_stage_tried(events: list[dict[str, Any]]) -> bool:
+    """Return True when the reply to the previous user message was a first-stage fallback."""
+    users_seen = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif event.get("event") == "bot" and users_seen == 1:
+            if (event.get("metadata") or {}).get("utter_action") in FIRST_STAGE_RESPONSES:
+                return True
+    return False
 
 
 def is_clear(matches: list[Match]) -> bool:
@@ -79,15 +139,13 @@ class ActionFaqAnswer(PassportAction):
         if is_clear(matches):
             dispatcher.utter_message(text=matches[0].answer)
             return []
-        if (tracker.latest_message.get("intent") or {}).get("name") == OUT_OF_SCOPE_INTENT:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == OUT_OF_SCOPE_INTENT:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        candidates = [m for m in matches if m.score >= SUGGEST_THRESHOLD]
-        if candidates:
-            buttons = [
-                {"title": button_title(m.question), "payload": faq_payload(m.key)}
-                for m in candidates
-            ]
+        second_miss = intent == FALLBACK_INTENT and first_stage_tried(tracker.events)
+        buttons = [] if second_miss else self.suggestions(tracker, matches, intent)
+        if buttons:
             dispatcher.utter_message(response="utter_faq_suggestions", buttons=buttons)
             return []
         best = matches[0] if matches else None
@@ -99,5 +157,25 @@ class ActionFaqAnswer(PassportAction):
                 best_score=best.score if best else None,
                 now=self.context.now(),
             )
-        dispatcher.utter_message(response="utter_faq_no_answer")
+        if intent == FALLBACK_INTENT and not second_miss:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        else:
+            dispatcher.utter_message(response="utter_faq_no_answer")
         return []
+
+    @staticmethod
+    def suggestions(tracker: Tracker, matches: list[Match], intent: str | None) -> list[dict]:
+        """Return buttons for the likely curated intents first, then close FAQ entries."""
+        buttons = []
+        if intent == FALLBACK_INTENT:
+            entities = tracker.latest_message.get("entities") or []
+            for name in likely_intents(tracker.latest_message.get("intent_ranking") or []):
+                buttons.append(
+                    {"title": SUGGESTIBLE_INTENTS[name], "payload": intent_payload(name, entities)}
+                )
+        buttons += [
+            {"title": button_title(m.question), "payload": faq_payload(m.key)}
+            for m in matches
+            if m.score >= SUGGEST_THRESHOLD
+        ]
+        return buttons + [HUMAN_BUTTON] if buttons else []

@@ -39,7 +39,12 @@ class RevisionView:
 
 @dataclass(frozen=True)
 class Match:
-    """A retrieved entry: `score` is in [0, 1]; `matched` is the question that matched best."""
+    """A retrieved entry: `matched` is the question that matched best.
+
+    `score` is in [0, 1]: how well the citizen's question matches the entry's own questions,
+    the value the action's thresholds compare. The order of a result list also weighs the
+    answer text, so a later match may show a higher score.
+    """
 
     key: str
     question: str

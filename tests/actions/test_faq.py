@@ -7,14 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from actions.common import ActionContext
-from actions.faq import ActionFaqAnswer, faq_payload
+from actions.faq import HUMAN_BUTTON, ActionFaqAnswer, faq_payload, first_stage_tried
 from bot.knowledge import store
 from bot.knowledge.demo import seed_faq
 from bot.knowledge.demo_entries import DEMO_FAQ
 from bot.knowledge.models import UnansweredQuestion
 from bot.knowledge.retrieval import KnowledgeCache
 from tests.actions.conftest import NOW, run_action
-from tests.helpers.trackers import entity, make_tracker
+from tests.helpers.trackers import bot_event, entity, make_tracker, user_event
 
 ANSWERS = {key: answer for key, _category, _question, answer, _examples in DEMO_FAQ}
 
@@ -42,10 +42,11 @@ async def test_a_vague_question_gets_buttons_that_ask_for_one_entry(faq_context)
     events, messages = await run_action(_action(faq_context), tracker)
     assert events == []
     assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
-    buttons = messages[0]["buttons"]
-    assert 1 <= len(buttons) <= 3
-    assert all(b["payload"].startswith('/ask_faq{"faq_key": "') for b in buttons)
-    assert faq_payload("masa-berlaku-anak") in [b["payload"] for b in buttons]
+    *entries, last = messages[0]["buttons"]
+    assert 1 <= len(entries) <= 3
+    assert all(b["payload"].startswith('/ask_faq{"faq_key": "') for b in entries)
+    assert faq_payload("masa-berlaku-anak") in [b["payload"] for b in entries]
+    assert last == HUMAN_BUTTON
 
 
 async def test_a_button_payload_answers_that_entry(faq_context) -> None:
@@ -68,7 +69,7 @@ async def test_an_archived_entry_is_no_longer_served(faq_context) -> None:
 
 async def test_nothing_good_enough_is_said_honestly_and_logged_masked(faq_context) -> None:
     text = "harga tiket pesawat ke jakarta, hubungi 081234567890"
-    tracker = make_tracker(text, intent="nlu_fallback")
+    tracker = make_tracker(text, intent="ask_faq")
     events, messages = await run_action(_action(faq_context), tracker)
     assert events == []
     assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
@@ -89,7 +90,7 @@ async def test_an_edit_is_served_on_the_next_reply(faq_context) -> None:
 
 
 async def test_an_empty_knowledge_base_says_so(empty_context) -> None:
-    tracker = make_tracker("apa saja syarat visa", intent="nlu_fallback")
+    tracker = make_tracker("apa saja syarat visa", intent="ask_faq")
     _events, messages = await run_action(_action(empty_context), tracker)
     assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
 
@@ -109,3 +110,66 @@ async def test_out_of_scope_chit_chat_gets_the_polite_decline_and_is_not_logged(
     assert [m["response"] for m in messages] == ["utter_out_of_scope"]
     with session_factory() as session:
         assert session.execute(select(UnansweredQuestion)).scalars().all() == []
+
+
+# Two-stage fallback: likely intents as buttons (or a request to rephrase), then give up.
+
+UNCLEAR = "kak yg di singkawang itu gmn ya"
+RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.5},
+    {"name": "ask_office_hours", "confidence": 0.41},
+    {"name": "greet", "confidence": 0.3},
+    {"name": "ask_office_location", "confidence": 0.22},
+    {"name": "ask_quota", "confidence": 0.05},
+]
+
+
+async def test_a_fallback_offers_the_likely_intents_with_the_office_kept(faq_context) -> None:
+    tracker = make_tracker(
+        UNCLEAR,
+        intent="nlu_fallback",
+        intent_ranking=RANKING,
+        entities=[entity("office", "singkawang", UNCLEAR)],
+    )
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+    buttons = messages[0]["buttons"]
+    # Curated intents first, most likely first; small talk and unlikely intents are left out.
+    assert [(b["title"], b["payload"]) for b in buttons[:2]] == [
+        ("Jam buka kantor", '/ask_office_hours{"office": "singkawang"}'),
+        ("Alamat kantor imigrasi", '/ask_office_location{"office": "singkawang"}'),
+    ]
+    assert buttons[-1] == HUMAN_BUTTON
+    assert not any("ask_quota" in b["payload"] for b in buttons)
+
+
+async def test_a_fallback_with_nothing_likely_asks_to_rephrase_and_logs(faq_context) -> None:
+    tracker = make_tracker("qwerty zxcv", intent="nlu_fallback", intent_ranking=RANKING[:1])
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
+    with faq_context.factory.begin() as session:  # type: ignore[union-attr]
+        logged = list(session.execute(select(UnansweredQuestion.text)).scalars())
+    assert logged == ["qwerty zxcv"]
+
+
+@pytest.mark.parametrize("first_stage", ["utter_faq_suggestions", "utter_ask_rephrase"])
+async def test_a_second_miss_in_a_row_gives_up_with_a_person_on_offer(
+    faq_context, first_stage
+) -> None:
+    history = [user_event("hmm gimana itu", "nlu_fallback"), bot_event("Maaf…", first_stage)]
+    tracker = make_tracker(UNCLEAR, intent="nlu_fallback", intent_ranking=RANKING, history=history)
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_no_answer"]
+
+
+async def test_a_miss_after_an_ordinary_answer_is_a_first_stage_again(faq_context) -> None:
+    history = [
+        user_event("hmm gimana itu", "nlu_fallback"),
+        bot_event("Maaf…", "utter_ask_rephrase"),
+        user_event("jam buka kantor", "ask_office_hours"),
+        bot_event("Buka 08.00–16.00"),
+    ]
+    tracker = make_tracker(UNCLEAR, intent="nlu_fallback", intent_ranking=RANKING, history=history)
+    assert not first_stage_tried(tracker.events)
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]

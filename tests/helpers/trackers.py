@@ -29,14 +29,21 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     sender_id: str = "test-conversation",
+    intent_ranking: list[dict[str, Any]] | None = None,
+    history: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest message has the given text, intent and entities."""
+    """A tracker whose latest message has the given text, intent and entities.
+
+    `history` holds earlier events (see `user_event`, `bot_event`), oldest first.
+    """
     latest_message = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
+        "intent_ranking": intent_ranking or [],
     }
     events = [
+        *(history or []),
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": text, "parse_data": latest_message},
     ]
@@ -50,3 +57,15 @@ def make_tracker(
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def user_event(text: str, intent: str) -> dict[str, Any]:
+    """An earlier user message, as Rasa sends it to the action server."""
+    parse_data = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    return {"event": "user", "text": text, "parse_data": parse_data}
+
+
+def bot_event(text: str, response: str | None = None) -> dict[str, Any]:
+    """An earlier bot message; `response` is the domain response it came from, if any."""
+    metadata = {"utter_action": response} if response else {}
+    return {"event": "bot", "text": text, "data": {}, "metadata": metadata}

@@ -109,3 +109,14 @@ async def test_rasa_refuses_messages_without_the_gateway_token(stack):
             url, json={"sender": "x", "message": "halo"}, headers=headers
         ) as response:
             assert response.status == 401
+
+
+async def test_two_unintelligible_messages_in_a_row_end_with_a_person_on_offer(stack):
+    # The second stage relies on Rasa passing the first reply's response name to the action
+    # server (BotUttered metadata): only the real stack shows that it does.
+    sender = f"t-{uuid.uuid4().hex[:12]}"
+    first = await ask(stack, "qwertyuiop zxcvb", sender)
+    second = await ask(stack, "asdfgh jklmn", sender)
+    assert "tulis ulang" in joined(first), first
+    assert "belum punya jawaban" in joined(second), second
+    assert [b["payload"] for b in second[-1]["buttons"]] == ["/request_human", "/complaint"]
