@@ -54,7 +54,8 @@ test: $(MODEL) lint  ## lint, validate the training data, run every test
 
 bench: $(MODEL)  ## latency per message, concurrent citizens, quota burst; appends to docs/benchmarks.md
 	$(BIN)/python -m tests.bench.conversation_latency
-	$(BIN)/python -m tests.bench.load
+	$(BIN)/python -m tests.bench.load --setup embedded
+	$(BIN)/python -m tests.bench.load --setup scaled --if-available
 
 eval: $(INSTALLED) $(MODEL)  ## FAQ retrieval and held-out NLU evaluation; writes docs/faq_eval.md, docs/nlu_eval.md
 	$(BIN)/python -m tests.eval.faq_retrieval

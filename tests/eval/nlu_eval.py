@@ -1,6 +1,7 @@
 """Held-out NLU evaluation: `python -m tests.eval.nlu_eval [--model PATH] [--gate]` (`make eval`).
 
-Parses every message of tests/nlu_eval/*.yml (never used for training) with the trained model,
+Parses every message of tests/nlu_eval/*.yml and tests/nlu_eval_blind/*.yml (never used for
+training; the blind set was written without looking at the training data) with the trained model,
 in this process, one message at a time; prints intent accuracy, macro F1, entity F1, the top
 confusions, the worst examples, the out-of-scope-as-passport rate and the parse latency; writes
 docs/nlu_eval.md and results/nlu_eval.json. With --gate, exits 1 when accuracy < 0.90 or the
@@ -16,6 +17,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +27,7 @@ from bot import PROJECT_ROOT
 from tests.eval import nlu_metrics as m
 from tests.eval.nlu_report import render_markdown
 
-EVAL_DIR = PROJECT_ROOT / "tests" / "nlu_eval"
+EVAL_DIRS = (PROJECT_ROOT / "tests" / "nlu_eval", PROJECT_ROOT / "tests" / "nlu_eval_blind")
 REPORT = PROJECT_ROOT / "docs" / "nlu_eval.md"
 SUMMARY = PROJECT_ROOT / "results" / "nlu_eval.json"
 GATE_MIN_ACCURACY = 0.90
@@ -38,7 +40,11 @@ class Example:
     text: str
     intent: str
     entities: tuple[m.Entity, ...]
-    source: str  # file name in tests/nlu_eval
+    source: str  # directory/file, e.g. nlu_eval_blind/quota.yml
+
+    @property
+    def set_name(self) -> str:
+        return self.source.split("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Prediction:
     raw_confidence: float
     entities: tuple[m.Entity, ...]
     latency_ms: float
+    ranking: tuple[tuple[str, float], ...] = ()  # DIET's intent ranking, best first
 
 
 def newest_model() -> Path | None:
@@ -56,20 +63,22 @@ def newest_model() -> Path | None:
     return models[-1] if models else None
 
 
-def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
-    """Read every Rasa NLU YAML file in `directory` (sorted by name)."""
+def load_examples(directories: Sequence[Path] = EVAL_DIRS) -> list[Example]:
+    """Read every Rasa NLU YAML file in `directories` (each sorted by name)."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     examples = []
-    for path in sorted(directory.glob("*.yml")):
-        for message in RasaYAMLReader().read(path).intent_examples:
-            entities = tuple(
-                m.Entity(e["entity"], e["start"], e["end"], str(e["value"]))
-                for e in message.get("entities") or []
-            )
-            examples.append(
-                Example(message.get("text"), message.get("intent"), entities, path.name)
-            )
+    for directory in directories:
+        for path in sorted(directory.glob("*.yml")):
+            for message in RasaYAMLReader().read(path).intent_examples:
+                entities = tuple(
+                    m.Entity(e["entity"], e["start"], e["end"], str(e["value"]))
+                    for e in message.get("entities") or []
+                )
+                source = f"{directory.name}/{path.name}"
+                examples.append(
+                    Example(message.get("text"), message.get("intent"), entities, source)
+                )
     return examples
 
 
@@ -89,6 +98,10 @@ def _prediction(parsed: dict[str, Any], latency_ms: float) -> Prediction:
         raw_confidence=float(raw.get("confidence") or 0.0),
         entities=entities,
         latency_ms=latency_ms,
+        ranking=tuple(
+            (str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in parsed.get("intent_ranking") or []
+        ),
     )
 
 
@@ -122,6 +135,58 @@ def _row(example: Example, prediction: Prediction) -> dict[str, Any]:
     }
 
 
+def per_set(pairs: list[tuple[Example, Prediction]]) -> dict[str, dict[str, Any]]:
+    """Accuracy and out-of-scope-as-passport rate of each held-out set on its own."""
+    result = {}
+    for name in sorted({e.set_name for e, _ in pairs}):
+        mine = [(e, p) for e, p in pairs if e.set_name == name]
+        gold, predicted = [e.intent for e, _ in mine], [p.intent for _, p in mine]
+        oos = m.out_of_scope_as_passport(gold, predicted)
+        result[name] = {
+            "messages": len(mine),
+            "intent_accuracy": round(m.intent_accuracy(gold, predicted), 4),
+            "macro_f1": round(m.macro_f1(gold, predicted), 4),
+            "out_of_scope_as_passport": round(oos.rate, 4),
+            "out_of_scope_total": oos.total,
+        }
+    return result
+
+
+def fallback_suggestions(pairs: list[tuple[Example, Prediction]]) -> list[dict[str, Any]]:
+    """How the two-stage fallback's intent buttons would do, per suggestion threshold.
+
+    Over the messages that fall back: the share whose gold intent is among the offered intents
+    (of those whose gold intent can be offered at all), and the mean number of intent buttons.
+    """
+    import actions.faq as faq
+
+    fallbacks = [(e, p) for e, p in pairs if p.intent == FALLBACK_INTENT]
+    offerable = [(e, p) for e, p in fallbacks if e.intent in faq.SUGGESTIBLE_INTENTS]
+    rows = []
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
+
+        def offered(p: Prediction, threshold: float = threshold) -> list[str]:
+            return [
+                name
+                for name, confidence in p.ranking
+                if name in faq.SUGGESTIBLE_INTENTS and confidence >= threshold
+            ][: faq.MAX_INTENT_SUGGESTIONS]
+
+        hits = sum(e.intent in offered(p) for e, p in offerable)
+        buttons = [len(offered(p)) for _, p in fallbacks]
+        rows.append(
+            {
+                "threshold": threshold,
+                "chosen": threshold == faq.INTENT_SUGGEST_THRESHOLD,
+                "fallbacks": len(fallbacks),
+                "offerable": len(offerable),
+                "right_intent_offered": hits,
+                "mean_intent_buttons": round(sum(buttons) / len(buttons), 2) if buttons else 0.0,
+            }
+        )
+    return rows
+
+
 def summarise(model: Path, examples: list[Example], predictions: list[Prediction]) -> dict:
     """Every number of the report, as a JSON-ready dict."""
     gold = [e.intent for e in examples]
@@ -153,6 +218,7 @@ def summarise(model: Path, examples: list[Example], predictions: list[Prediction
         "per_source": {
             s: sum(e.source == s for e in examples) for s in sorted({e.source for e in examples})
         },
+        "per_set": per_set(pairs),
         "intent_accuracy": round(m.intent_accuracy(gold, predicted), 4),
         "intent_accuracy_in_scope": round(
             m.intent_accuracy([e.intent for e, _ in in_scope], [p.intent for _, p in in_scope]), 4
@@ -183,6 +249,7 @@ def summarise(model: Path, examples: list[Example], predictions: list[Prediction
             "p95": round(m.percentile(latencies, 0.95), 2),
             "max": round(max(latencies), 2),
         },
+        "fallback_suggestions": fallback_suggestions(pairs),
         "wrong_intents": wrong,
         "entity_errors": entity_errors,
     }
@@ -215,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--model", type=Path, help="model archive (default: newest models/*.tar.gz)"
     )
-    parser.add_argument("--data", type=Path, default=EVAL_DIR, help="held-out NLU YAML directory")
+    parser.add_argument(
+        "--data", type=Path, nargs="+", default=list(EVAL_DIRS), help="held-out NLU directories"
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help="Markdown report to write")
     parser.add_argument("--json", type=Path, default=SUMMARY, help="JSON summary to write")
     parser.add_argument("--gate", action="store_true", help="exit 1 when the gate fails")

@@ -50,7 +50,10 @@ def test_the_set_is_large_enough_with_an_out_of_scope_section(examples):
     out_of_scope = [e for e in examples if is_out_of_scope(e.intent)]
     assert len(examples) >= 300
     assert len(out_of_scope) >= 80
-    assert {e.source for e in out_of_scope} == {"out_of_scope.yml"}
+    assert {e.source.rsplit("/", 1)[1] for e in out_of_scope} == {"out_of_scope.yml"}
+    for name in ("nlu_eval", "nlu_eval_blind"):
+        assert sum(e.set_name == name for e in examples) >= 250, name
+        assert sum(e.set_name == name for e in out_of_scope) >= 80, name
 
 
 def test_every_domain_intent_has_examples(examples, domain):
