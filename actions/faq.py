@@ -65,13 +65,15 @@ def button_title(question: str) -> str:
     return question[: BUTTON_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
-def likely_intents(ranking: list[dict[str, Any]]) -> list[str]:
+def likely_intents(
+    ranking: list[dict[str, Any]], threshold: float = INTENT_SUGGEST_THRESHOLD
+) -> list[str]:
     """Return the curated intents worth offering from an intent ranking, most likely first."""
     likely = [
         str(item["name"])
         for item in ranking
         if item.get("name") in SUGGESTIBLE_INTENTS
-        and float(item.get("confidence") or 0.0) >= INTENT_SUGGEST_THRESHOLD
+        and float(item.get("confidence") or 0.0) >= threshold
     ]
     return likely[:MAX_INTENT_SUGGESTIONS]
 
@@ -86,10 +88,20 @@ def intent_payload(intent: str, entities: list[dict[str, Any]]) -> str:
     return f"/{intent}{json.dumps(carried)}" if carried else f"/{intent}"
 
 
+# Events that start a conversation afresh: what came before them is not "in a row".
+FRESH_START_EVENTS = {"session_started", "restart"}
+
+
 def first_stage_tried(events: list[dict[str, Any]]) -> bool:
-    """Return True when the reply to the previous user message was a first-stage fallback."""
+    """Return True when the reply to the previous user message was a first-stage fallback.
+
+    Any offer of buttons counts (also FAQ suggestions for an `ask_faq` question): an unclear
+    message right after them is the second miss. A new session or a restart starts afresh.
+    """
     users_seen = 0
     for event in reversed(events):
+        if event.get("event") in FRESH_START_EVENTS:
+            return False
         if event.get("event") == "user":
             users_seen += 1
             if users_seen == 2:

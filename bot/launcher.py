@@ -88,6 +88,13 @@ class Stack:
         }  # fmt: skip
 
     def start(self) -> None:
+        try:
+            self._start_all()
+        except BaseException:
+            self.stop()  # none left running when a later one could not start
+            raise
+
+    def _start_all(self) -> None:
         env = self._env()
         for name, command in self.commands().items():
             output = None

@@ -11,7 +11,8 @@ Profiling Rasa 3.6 under load (docs/benchmarks.md, "Where the time goes") showed
    rollback-journal mode with a full sync per commit. A SQLite tracker store now gets a
    connection pool, WAL and synchronous=NORMAL (safe from corruption; a power cut may lose the
    last conversation turns, never the inbox's messages, which the gateway keeps in its own
-   database with full syncs). PostgreSQL, the production store, is untouched.
+   database with full syncs). PostgreSQL, the production store, is untouched. (The pragmas
+   apply to every SQLite connection of the Rasa process; the tracker store is the only one.)
 
 Everything else is Rasa's own command line, unchanged.
 """
@@ -58,9 +59,10 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
 def _tracker_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        # sqlite3's own 5 s; Rasa waits on the event loop, so a long wait would stall it.
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 

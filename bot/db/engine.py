@@ -31,6 +31,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # per session. A pool keeps them open (docs/benchmarks.md, "Where the time goes").
         if parsed.database and parsed.database != ":memory:":
             kwargs.setdefault("poolclass", QueuePool)
+            kwargs.setdefault("max_overflow", -1)  # as many as worker threads ask for, as before
         engine = create_engine(url, future=True, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -173,3 +173,16 @@ async def test_a_miss_after_an_ordinary_answer_is_a_first_stage_again(faq_contex
     assert not first_stage_tried(tracker.events)
     _events, messages = await run_action(_action(faq_context), tracker)
     assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+
+
+@pytest.mark.parametrize("fresh_start", ["session_started", "restart"])
+async def test_a_miss_in_a_new_session_is_a_first_stage_again(faq_context, fresh_start) -> None:
+    history = [
+        user_event("hmm gimana itu", "nlu_fallback"),
+        bot_event("Maaf…", "utter_ask_rephrase"),
+        {"event": fresh_start},
+    ]
+    tracker = make_tracker(UNCLEAR, intent="nlu_fallback", intent_ranking=RANKING, history=history)
+    assert not first_stage_tried(tracker.events)
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]

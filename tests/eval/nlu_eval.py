@@ -166,11 +166,8 @@ def fallback_suggestions(pairs: list[tuple[Example, Prediction]]) -> list[dict[s
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
 
         def offered(p: Prediction, threshold: float = threshold) -> list[str]:
-            return [
-                name
-                for name, confidence in p.ranking
-                if name in faq.SUGGESTIBLE_INTENTS and confidence >= threshold
-            ][: faq.MAX_INTENT_SUGGESTIONS]
+            ranking = [{"name": name, "confidence": value} for name, value in p.ranking]
+            return faq.likely_intents(ranking, threshold)
 
         hits = sum(e.intent in offered(p) for e, p in offerable)
         buttons = [len(offered(p)) for _, p in fallbacks]
@@ -269,6 +266,12 @@ def gate(summary: dict) -> dict:
         failures.append(
             f"out-of-scope-as-passport rate {rate:.1%} > {GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT:.0%}"
         )
+    for name, one in summary.get("per_set", {}).items():  # and each set on its own
+        if one["intent_accuracy"] < GATE_MIN_ACCURACY:
+            failures.append(f"{name}: accuracy {one['intent_accuracy']:.3f}")
+        if one["out_of_scope_as_passport"] > GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT:
+            rate = one["out_of_scope_as_passport"]
+            failures.append(f"{name}: out-of-scope-as-passport {rate:.1%}")
     return {
         "min_accuracy": GATE_MIN_ACCURACY,
         "max_out_of_scope_as_passport": GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT,

@@ -131,7 +131,8 @@ def test_summary_gate_and_report_from_hand_made_predictions():
     assert summary["entities"]["overall"]["f1"] == 1.0
     assert summary["latency_ms"] == {"p50": 9.0, "p95": 30.0, "max": 30.0}
     assert summary["gate"]["passed"] is False
-    assert len(summary["gate"]["failures"]) == 2
+    # Both over all messages and for the one set ("hand.yml" here) on its own.
+    assert len(summary["gate"]["failures"]) == 4
     report = render_markdown(summary)
     assert "| intent accuracy (all messages) | **0.500** |" in report
     assert "- kuota internet (out_of_scope → ask_quota, 0.99)" in report
@@ -144,3 +145,20 @@ def test_summary_gate_and_report_from_hand_made_predictions():
 def test_gate_thresholds(accuracy, rate, passed):
     summary = {"intent_accuracy": accuracy, "out_of_scope_as_passport": {"rate": rate}}
     assert gate(summary)["passed"] is passed
+
+
+def test_the_gate_fails_when_one_set_alone_misses_it():
+    summary = {
+        "intent_accuracy": 0.92,
+        "out_of_scope_as_passport": {"rate": 0.03},
+        "per_set": {
+            "nlu_eval": {"intent_accuracy": 0.95, "out_of_scope_as_passport": 0.0},
+            "nlu_eval_blind": {"intent_accuracy": 0.88, "out_of_scope_as_passport": 0.06},
+        },
+    }
+    result = gate(summary)
+    assert result["passed"] is False
+    assert result["failures"] == [
+        "nlu_eval_blind: accuracy 0.880",
+        "nlu_eval_blind: out-of-scope-as-passport 6.0%",
+    ]
