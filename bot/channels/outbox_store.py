@@ -112,20 +112,26 @@ def reschedule(
     *, session: Session, outbound_id: int, at: datetime, error: str, parts_sent: int
 ) -> None:
     """Put a reply back in the queue for another attempt at `at`."""
-    row = session.get(OutboundMessage, outbound_id)
-    if row is None:
-        return
-    row.status, row.next_attempt_at, row.last_error = "pending", at, error[:500]
-    if parts_sent:
-        _set_progress(row, parts_sent)
+    _set_outcome(session, outbound_id, "pending", at, error, parts_sent)
 
 
 def mark_failed(*, session: Session, outbound_id: int, error: str, parts_sent: int = 0) -> None:
     """Give up on one reply."""
+    _set_outcome(session, outbound_id, "failed", None, error, parts_sent)
+
+
+def _set_outcome(
+    session: Session,
+    outbound_id: int,
+    status: str,
+    next_attempt_at: datetime | None,
+    error: str,
+    parts_sent: int,
+) -> None:
     row = session.get(OutboundMessage, outbound_id)
     if row is None:
         return
-    row.status, row.next_attempt_at, row.last_error = "failed", None, error[:500]
+    row.status, row.next_attempt_at, row.last_error = status, next_attempt_at, error[:500]
     if parts_sent:
         _set_progress(row, parts_sent)
 

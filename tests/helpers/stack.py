@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import aiohttp
+
 from bot import PROJECT_ROOT
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from bot.launcher import Stack
@@ -33,6 +35,15 @@ class RunningStack:
     log_dir: Path
     tracker_url: str
     processes: Stack
+
+    async def send(self, body: dict) -> list[dict]:
+        """POST one web chat message (`text` or `payload`) to the gateway; return the replies."""
+        async with aiohttp.ClientSession() as client:
+            url = f"{self.settings.gateway_url}/api/messages"
+            async with client.post(url, json=body) as response:
+                data = await response.json()
+                assert response.status == 200, data
+                return list(data["replies"])
 
     def logs(self) -> str:
         return "\n".join(

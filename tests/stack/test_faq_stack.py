@@ -9,7 +9,6 @@ import sys
 import time
 import uuid
 
-import aiohttp
 import pytest
 
 from bot import PROJECT_ROOT
@@ -51,12 +50,8 @@ def write_faq_csv(path) -> None:
 
 
 async def ask(stack, text: str) -> str:
-    body = {"sender": f"faq-{uuid.uuid4().hex[:10]}", "text": text}
-    async with aiohttp.ClientSession() as client:
-        async with client.post(f"{stack.settings.gateway_url}/api/messages", json=body) as response:
-            data = await response.json()
-            assert response.status == 200, data
-            return "\n".join(r.get("text") or "" for r in data["replies"])
+    replies = await stack.send({"sender": f"faq-{uuid.uuid4().hex[:10]}", "text": text})
+    return "\n".join(r.get("text") or "" for r in replies)
 
 
 async def test_imported_faq_answers_a_paraphrase_within_seconds(stack, tmp_path):

@@ -21,22 +21,12 @@ pytestmark = pytest.mark.stack
 
 async def ask(stack, text: str, sender: str | None = None) -> list[dict]:
     """Send one message through the web chat API and return the replies."""
-    body = {"sender": sender or f"t-{uuid.uuid4().hex[:12]}", "text": text}
-    async with aiohttp.ClientSession() as client:
-        async with client.post(f"{stack.settings.gateway_url}/api/messages", json=body) as response:
-            data = await response.json()
-            assert response.status == 200, data
-            return data["replies"]
+    return await stack.send({"sender": sender or f"t-{uuid.uuid4().hex[:12]}", "text": text})
 
 
 async def send_payload(stack, payload: str, sender: str) -> list[dict]:
     """Press a button (send its payload) through the web chat API and return the replies."""
-    body = {"sender": sender, "payload": payload}
-    async with aiohttp.ClientSession() as client:
-        async with client.post(f"{stack.settings.gateway_url}/api/messages", json=body) as response:
-            data = await response.json()
-            assert response.status == 200, data
-            return data["replies"]
+    return await stack.send({"sender": sender, "payload": payload})
 
 
 def joined(replies: list[dict]) -> str:
