@@ -57,9 +57,11 @@ bench: $(MODEL)  ## latency per message, concurrent citizens, quota burst; appen
 	$(BIN)/python -m tests.bench.load --setup embedded
 	$(BIN)/python -m tests.bench.load --setup scaled --if-available
 
-eval: $(INSTALLED) $(MODEL)  ## FAQ retrieval and held-out NLU evaluation; writes docs/faq_eval.md, docs/nlu_eval.md
+eval: $(INSTALLED) $(MODEL)  ## FAQ retrieval and held-out NLU evaluation; writes docs/faq_eval.md, docs/nlu_eval*.md
 	$(BIN)/python -m tests.eval.faq_retrieval
 	$(BIN)/python -m tests.eval.nlu_eval --model $(MODEL)
+	$(BIN)/python -m tests.eval.nlu_eval --model $(MODEL) --data tests/nlu_eval_fresh \
+	  --report docs/nlu_eval_fresh.md --json results/nlu_eval_fresh.json
 
 clean:  ## remove the virtual environment, models and local databases
 	rm -rf $(VENV) models var results .mypy_cache .ruff_cache .pytest_cache

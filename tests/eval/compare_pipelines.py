@@ -1,7 +1,8 @@
 """Compare Rasa's default NLU pipeline with ours: `python -m tests.eval.compare_pipelines`.
 
-Trains both pipelines on the same NLU training data (`rasa train nlu`, data/nlu), evaluates both
-on the held-out set tests/nlu_eval with the functions of tests.eval.nlu_eval, sweeps the
+Trains every candidate pipeline on the same NLU training data (`rasa train nlu`, data/nlu),
+evaluates each on both held-out sets (tests/nlu_eval, tests/nlu_eval_blind) with the functions of
+tests.eval.nlu_eval, sweeps the
 FallbackClassifier threshold over the tuned model's confidences, and writes
 docs/nlu_pipeline_comparison.md (tables) and results/nlu_pipeline_comparison.json.
 
@@ -38,7 +39,10 @@ REPORT = PROJECT_ROOT / "docs" / "nlu_pipeline_comparison.md"
 SUMMARY = PROJECT_ROOT / "results" / "nlu_pipeline_comparison.json"
 NLU_DATA = PROJECT_ROOT / "data" / "nlu"
 CUSTOM_CODE = PROJECT_ROOT / "bot" / "nlu"
+LINEAR_INTENT = "bot.nlu.linear_intent.LinearIntentClassifier"
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(0, 19))
+AMBIGUITIES = (0.0, 0.05, 0.1)  # the FallbackClassifier's ambiguity thresholds swept
+SHOWN_UP_TO = 0.6  # thresholds above it are in the JSON only
 
 # Rasa 3.6's default NLU pipeline (rasa/engine/recipes/config_files/default_config.yml), which
 # `rasa init` writes and Rasa uses when `pipeline:` is left empty; language set to ours.
@@ -62,12 +66,29 @@ class Candidate:
     config: dict[str, Any]
 
 
+def diet_intents(pipeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`pipeline` with DIET classifying intents itself, as before the linear intent classifier."""
+    result = []
+    for component in pipeline:
+        if component["name"] == LINEAR_INTENT:
+            continue
+        if component["name"] == "DIETClassifier":
+            component = component | {"intent_classification": True}
+        result.append(component)
+    return result
+
+
 def candidates() -> list[Candidate]:
-    """The default pipeline and the tuned one from config.yml (NLU part only)."""
+    """The default pipeline, config.yml with DIET's intents, and config.yml (NLU part only)."""
     tuned = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     base = {"recipe": "default.v1", "language": tuned["language"], "assistant_id": "compare"}
     return [
         Candidate("default", "Rasa 3.6 default pipeline", base | {"pipeline": DEFAULT_PIPELINE}),
+        Candidate(
+            "diet",
+            "config.yml with DIET classifying intents",
+            base | {"pipeline": diet_intents(tuned["pipeline"])},
+        ),
         Candidate("tuned", "config.yml", base | {"pipeline": tuned["pipeline"]}),
     ]
 
@@ -76,8 +97,8 @@ def fingerprint(config: dict[str, Any]) -> str:
     """Hash of a config, the NLU training data and the custom NLU components.
 
     The FallbackClassifier is left out: it is not trained, and the evaluation applies each
-    config's fallback rule to DIET's raw confidences (`apply_fallback`), so changing only the
-    threshold needs no new training.
+    config's fallback rule to the intent classifier's raw confidences (`apply_fallback`), so
+    changing only the threshold needs no new training.
     """
     trained = config | {
         "pipeline": [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
@@ -123,7 +144,7 @@ def train(candidate: Candidate, reuse: bool) -> tuple[Path, float]:
 
 
 async def predict_ranked(model: Path, texts: list[str]) -> list[tuple[nlu_eval.Prediction, float]]:
-    """Like nlu_eval.predict, plus the confidence of DIET's second-best intent for the sweep."""
+    """Like nlu_eval.predict, plus the confidence of the second-best intent for the sweep."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
@@ -152,7 +173,7 @@ def fallback_settings(config: dict[str, Any]) -> tuple[float, float]:
 def apply_fallback(
     ranked: list[tuple[nlu_eval.Prediction, float]], threshold: float, ambiguity: float
 ) -> list[nlu_eval.Prediction]:
-    """Re-apply the FallbackClassifier's rule to DIET's raw confidences.
+    """Re-apply the FallbackClassifier's rule to the intent classifier's raw confidences.
 
     Fallback when the best intent's confidence is below `threshold` or less than `ambiguity`
     above the second best (rasa/nlu/classifiers/fallback_classifier.py).
@@ -173,11 +194,23 @@ def sweep(
     ranked: list[tuple[nlu_eval.Prediction, float]],
     ambiguity: float,
 ) -> list[dict[str, float]]:
-    """Accuracy, fallback rate and out-of-scope-as-passport rate for every threshold."""
+    """Accuracy, fallback rate and out-of-scope-as-passport rate for every threshold.
+
+    Also the lowest accuracy and highest out-of-scope-as-passport rate of the held-out sets taken
+    one by one, because the gate applies to each set on its own too.
+    """
     gold = [e.intent for e in examples]
+    sets = sorted({e.set_name for e in examples})
     rows = []
     for threshold in THRESHOLDS:
         predicted = [p.intent for p in apply_fallback(ranked, threshold, ambiguity)]
+        by_set = [
+            (
+                [g for g, e in zip(gold, examples, strict=True) if e.set_name == name],
+                [p for p, e in zip(predicted, examples, strict=True) if e.set_name == name],
+            )
+            for name in sets
+        ]
         fallbacks = predicted.count(nlu_eval.FALLBACK_INTENT)
         answered = [
             (g, p) for g, p in zip(gold, predicted, strict=True) if p != nlu_eval.FALLBACK_INTENT
@@ -190,6 +223,7 @@ def sweep(
         rows.append(
             {
                 "threshold": threshold,
+                "ambiguity": ambiguity,
                 "accuracy": round(m.intent_accuracy(gold, predicted), 4),
                 "macro_f1": round(m.macro_f1(gold, predicted), 4),
                 "fallback_rate": round(fallbacks / len(gold), 4),
@@ -198,6 +232,10 @@ def sweep(
                 ),
                 "in_scope_wrong_answers": in_scope_wrong,
                 "oos_as_passport": round(m.out_of_scope_as_passport(gold, predicted).rate, 4),
+                "worst_set_accuracy": round(min(m.intent_accuracy(g, p) for g, p in by_set), 4),
+                "worst_set_oos_as_passport": round(
+                    max(m.out_of_scope_as_passport(g, p).rate for g, p in by_set), 4
+                ),
             }
         )
     return rows
@@ -206,25 +244,33 @@ def sweep(
 ACCURACY_TOLERANCE = 0.01  # accuracy given up, at most, for fewer wrong answers
 
 
-def choose_threshold(rows: list[dict[str, float]]) -> dict[str, float]:
-    """Pick the fallback threshold from the sweep.
+def _passes(row: dict[str, float]) -> bool:
+    limit, minimum = nlu_eval.GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT, nlu_eval.GATE_MIN_ACCURACY
+    return all(
+        row[a] >= minimum and row[o] <= limit
+        for a, o in (
+            ("accuracy", "oos_as_passport"),
+            ("worst_set_accuracy", "worst_set_oos_as_passport"),
+        )
+        if a in row and o in row
+    )
 
-    When some thresholds pass both gates, the most accurate of them (ties: the higher one).
-    Otherwise the gates conflict or cannot be met by the threshold alone: take the highest
-    threshold whose accuracy is within ACCURACY_TOLERANCE of the best, which removes the most
-    wrong answers (out-of-scope ones included) for at most one point of accuracy.
+
+def choose_threshold(rows: list[dict[str, float]]) -> dict[str, float]:
+    """Pick the fallback threshold (and ambiguity threshold) from the sweep.
+
+    When some settings pass the gates (over both sets and on each set), the most accurate of
+    them (ties: the higher threshold, then the higher ambiguity threshold). Otherwise the gates
+    conflict or cannot be met by the threshold alone: take the highest threshold whose accuracy is
+    within ACCURACY_TOLERANCE of the best, which removes the most wrong answers (out-of-scope ones
+    included) for at most one point of accuracy.
     """
-    passing = [
-        r
-        for r in rows
-        if r["oos_as_passport"] <= nlu_eval.GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT
-        and r["accuracy"] >= nlu_eval.GATE_MIN_ACCURACY
-    ]
+    passing = [r for r in rows if _passes(r)]
     if passing:
-        return max(passing, key=lambda r: (r["accuracy"], r["threshold"]))
+        return max(passing, key=lambda r: (r["accuracy"], r["threshold"], r.get("ambiguity", 0.0)))
     best = max(r["accuracy"] for r in rows)
     near = [r for r in rows if r["accuracy"] >= best - ACCURACY_TOLERANCE - 1e-9]
-    return max(near, key=lambda r: r["threshold"])
+    return max(near, key=lambda r: (r["threshold"], r.get("ambiguity", 0.0)))
 
 
 def render(results: list[dict[str, Any]], rows: list[dict[str, float]], chosen: dict) -> str:
@@ -232,24 +278,29 @@ def render(results: list[dict[str, Any]], rows: list[dict[str, float]], chosen: 
         "# NLU pipeline comparison",
         "",
         "Written by `python -m tests.eval.compare_pipelines` (overwritten on every run).",
-        "Both pipelines are trained on the same data (`data/nlu`, `rasa train nlu`) and",
-        "evaluated on the held-out set `tests/nlu_eval` with `tests.eval.nlu_eval` (one message",
-        "at a time, one process, after a warm-up parse; NLU only). Each pipeline keeps its own",
-        "fallback threshold.",
+        "Every pipeline is trained on the same data (`data/nlu`, `rasa train nlu`) and",
+        "evaluated on both held-out sets (`tests/nlu_eval`, `tests/nlu_eval_blind`) with",
+        "`tests.eval.nlu_eval` (one message at a time, one process, after a warm-up parse; NLU",
+        "only). Each pipeline keeps its own fallback threshold.",
         "",
         f"- Date: {results[0]['date']}",
         f"- Messages: {results[0]['messages']} "
         f"({results[0]['messages_out_of_scope']} out of scope)",
         "",
-        "| pipeline | intent accuracy | macro F1 | entity F1 | out-of-scope as passport "
-        "| fallbacks | parse p50 / p95 (ms) | training (s) | gate |",
+        "| pipeline | intent accuracy (nlu_eval / blind) | macro F1 | entity F1 "
+        "| out-of-scope as passport (nlu_eval / blind) | fallbacks | parse p50 / p95 (ms) "
+        "| training (s) | gate |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
+        sets = list(r.get("per_set", {}).values())
+        accuracies = " / ".join(f"{one['intent_accuracy']:.3f}" for one in sets)
+        rates = " / ".join(f"{one['out_of_scope_as_passport']:.1%}" for one in sets)
         lines.append(
             f"| {r['candidate']} ({r['description']}) | {r['intent_accuracy']:.3f} "
-            f"| {r['macro_f1']:.3f} | {r['entities']['overall']['f1']:.3f} "
-            f"| {r['out_of_scope_as_passport']['rate']:.1%} | {r['fallback_predictions']} "
+            f"({accuracies}) | {r['macro_f1']:.3f} | {r['entities']['overall']['f1']:.3f} "
+            f"| {r['out_of_scope_as_passport']['rate']:.1%} ({rates}) "
+            f"| {r['fallback_predictions']} "
             f"| {r['latency_ms']['p50']:.1f} / {r['latency_ms']['p95']:.1f} "
             f"| {r['training_seconds']:.0f} | {'passes' if r['gate']['passed'] else 'fails'} |"
         )
@@ -257,25 +308,32 @@ def render(results: list[dict[str, Any]], rows: list[dict[str, float]], chosen: 
         "",
         "## Fallback threshold sweep (tuned pipeline)",
         "",
-        "DIET's raw confidences re-thresholded with the FallbackClassifier's rule (fallback when",
-        "the best intent is below the threshold or within the ambiguity threshold of the second).",
-        "A fallback counts as wrong for accuracy; *answered accuracy* is over non-fallback",
-        "predictions; *in-scope wrong answers* are in-scope messages answered with a wrong intent.",
-        "Rule: among thresholds passing both gates, the most accurate; when none passes,",
-        f"the highest threshold within {ACCURACY_TOLERANCE:.0%} (one point) of the best accuracy,"
-        " which removes the most wrong answers for at most one point of accuracy. Chosen: "
-        f"**{chosen['threshold']:.2f}**.",
+        "The intent classifier's raw confidences re-thresholded with the FallbackClassifier's",
+        "rule (fallback when the best intent is below the threshold or less than the",
+        "ambiguity threshold above the second). A fallback counts as wrong for accuracy;",
+        "*answered accuracy* is over non-fallback predictions; *in-scope wrong answers* are",
+        "in-scope messages answered with a wrong intent; *worst set* is the held-out set with",
+        "the lower accuracy (or the higher out-of-scope rate). Rule: among the settings passing",
+        "the gates over both sets and on each set, the most accurate (ties: the higher",
+        "threshold); when none passes, the highest",
+        f"threshold within {ACCURACY_TOLERANCE:.0%} (one point) of the best accuracy. Chosen: "
+        f"threshold **{chosen['threshold']:.2f}**, ambiguity threshold "
+        f"**{chosen.get('ambiguity', 0.0):.2f}**.",
         "",
-        "| threshold | accuracy | macro F1 | fallback rate | answered accuracy "
-        "| in-scope wrong answers | out-of-scope as passport |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| ambiguity | threshold | accuracy | worst set | macro F1 | fallback rate "
+        "| answered accuracy | in-scope wrong answers | out-of-scope as passport (worst set) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        mark = " ←" if r["threshold"] == chosen["threshold"] else ""
+        if r["threshold"] > SHOWN_UP_TO:
+            continue
+        mark = " ←" if r is chosen else ""
         lines.append(
-            f"| {r['threshold']:.2f}{mark} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} "
+            f"| {r.get('ambiguity', 0.0):.2f} | {r['threshold']:.2f}{mark} | {r['accuracy']:.3f} "
+            f"| {r.get('worst_set_accuracy', r['accuracy']):.3f} | {r['macro_f1']:.3f} "
             f"| {r['fallback_rate']:.1%} | {r['answered_accuracy']:.3f} "
-            f"| {r['in_scope_wrong_answers']} | {r['oos_as_passport']:.1%} |"
+            f"| {r['in_scope_wrong_answers']} | {r['oos_as_passport']:.1%} "
+            f"({r.get('worst_set_oos_as_passport', r['oos_as_passport']):.1%}) |"
         )
     notes = PROJECT_ROOT / "docs" / "nlu_pipeline_decisions.md"
     if notes.exists():
@@ -306,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         if candidate.name == "tuned":
-            rows = sweep(examples, ranked, fallback_settings(candidate.config)[1])
+            rows = [row for a in AMBIGUITIES for row in sweep(examples, ranked, a)]
             chosen = choose_threshold(rows)
     markdown = render(results, rows, chosen)
     print(markdown)

@@ -28,6 +28,10 @@ from tests.eval import nlu_metrics as m
 from tests.eval.nlu_report import render_markdown
 
 EVAL_DIRS = (PROJECT_ROOT / "tests" / "nlu_eval", PROJECT_ROOT / "tests" / "nlu_eval_blind")
+# Written after the pipeline and the training data were chosen; reported (make eval writes
+# docs/nlu_eval_fresh.md), never gated nor used to choose anything.
+FRESH_DIR = PROJECT_ROOT / "tests" / "nlu_eval_fresh"
+GATED_SETS = frozenset(d.name for d in EVAL_DIRS)
 REPORT = PROJECT_ROOT / "docs" / "nlu_eval.md"
 SUMMARY = PROJECT_ROOT / "results" / "nlu_eval.json"
 GATE_MIN_ACCURACY = 0.90
@@ -51,11 +55,11 @@ class Example:
 class Prediction:
     intent: str
     confidence: float
-    raw_intent: str  # the best intent other than nlu_fallback (what DIET chose)
+    raw_intent: str  # the best intent other than nlu_fallback (what the intent classifier chose)
     raw_confidence: float
     entities: tuple[m.Entity, ...]
     latency_ms: float
-    ranking: tuple[tuple[str, float], ...] = ()  # DIET's intent ranking, best first
+    ranking: tuple[tuple[str, float], ...] = ()  # the intent classifier's ranking, best first
 
 
 def newest_model() -> Path | None:
@@ -255,7 +259,11 @@ def summarise(model: Path, examples: list[Example], predictions: list[Prediction
 
 
 def gate(summary: dict) -> dict:
-    """The `make test` gate: accuracy and out-of-scope thresholds, with the reasons it fails."""
+    """The `make test` gate: accuracy and out-of-scope thresholds, with the reasons it fails.
+
+    Only the sets of EVAL_DIRS are gated; a summary of other sets (the fresh one) says so.
+    """
+    gated = set(summary.get("per_set", {})) <= GATED_SETS
     failures = []
     if summary["intent_accuracy"] < GATE_MIN_ACCURACY:
         failures.append(
@@ -275,6 +283,7 @@ def gate(summary: dict) -> dict:
     return {
         "min_accuracy": GATE_MIN_ACCURACY,
         "max_out_of_scope_as_passport": GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT,
+        "gated": gated,
         "passed": not failures,
         "failures": failures,
     }

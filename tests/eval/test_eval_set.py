@@ -1,4 +1,4 @@
-"""The held-out NLU set (tests/nlu_eval) is complete, consistently labelled, not training data."""
+"""The held-out NLU sets are complete, consistently labelled, and not training data."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from bot import PROJECT_ROOT
 from bot.schedule.dates import parse_date_expression
-from tests.eval.nlu_eval import Example, load_examples
+from tests.eval.nlu_eval import EVAL_DIRS, FRESH_DIR, Example, load_examples
 from tests.eval.nlu_metrics import is_out_of_scope
 
 OFFICES = {"pontianak", "mpp-pontianak", "singkawang"}
@@ -38,7 +38,7 @@ def _normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def examples() -> list[Example]:
-    return load_examples()
+    return load_examples((*EVAL_DIRS, FRESH_DIR))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_the_set_is_large_enough_with_an_out_of_scope_section(examples):
     assert len(examples) >= 300
     assert len(out_of_scope) >= 80
     assert {e.source.rsplit("/", 1)[1] for e in out_of_scope} == {"out_of_scope.yml"}
-    for name in ("nlu_eval", "nlu_eval_blind"):
+    for name in ("nlu_eval", "nlu_eval_blind", "nlu_eval_fresh"):
         assert sum(e.set_name == name for e in examples) >= 250, name
         assert sum(e.set_name == name for e in out_of_scope) >= 80, name
 
