@@ -22,9 +22,13 @@ coefficients); nothing is unpickled when a model is loaded.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intent.json"
 ARRAYS_FILE = "linear_intent.npz"
+# A feature is evidence only when its n-gram holds a letter or digit: char_wb pads every word with
+# spaces, so " " (and punctuation) would otherwise make any message look like some intent.
+EVIDENCE = re.compile(r"\w")
 # Bounds of the fitted softmax scale: below 0.1 every intent looks alike, above 100 the
 # softmax is a hard argmax.
 SCALE_BOUNDS = (0.1, 100.0)
@@ -120,16 +127,30 @@ class _Model:
     intercept: np.ndarray
     scale: float
 
+    def __post_init__(self) -> None:
+        names = [*self.words.get_feature_names_out(), *self.chars.get_feature_names_out()]
+        self.evidence = np.array([bool(EVIDENCE.search(n)) for n in names], dtype=float)
+
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
+        """One row per text; uniform when the text holds no known word or character n-gram.
+
+        A message of emoji, punctuation or an unknown script carries no evidence for any
+        intent: the SVM would still rank the intents by its bias terms, so such a message gets
+        equal confidences (1 / classes), which the FallbackClassifier turns into a fallback.
+        """
         if len(self.classes) == 1:
             return np.ones((len(texts), 1))
-        margins = np.asarray(self.features(texts) @ self.coef.T) + self.intercept
+        features = self.features(texts)
+        margins = np.asarray(features @ self.coef.T) + self.intercept
         if margins.shape[1] == 1:  # two classes: the row is the margin of the second
             margins = np.column_stack([-margins[:, 0], margins[:, 0]])
-        return softmax(margins, self.scale)
+        probabilities = softmax(margins, self.scale)
+        no_evidence = np.asarray(features @ self.evidence).ravel() == 0
+        probabilities[no_evidence] = 1.0 / len(self.classes)
+        return probabilities
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -140,6 +161,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def required_components(cls) -> list[type]:
         """A tokenizer must run first: the features are built from its tokens."""
         return [Tokenizer]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Hash of this module, so that Rasa's training cache notices changed helpers too."""
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -226,6 +252,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             svm = self._svm().fit(features, gold)
             coef, intercept = np.asarray(svm.coef_), np.asarray(svm.intercept_)
             margins = self._cross_validated_margins(texts, gold, len(classes))
+            if margins is None:
+                logger.warning(
+                    "An intent has fewer than 2 examples: confidences are not calibrated "
+                    "(softmax scale 1.0), so the fallback threshold may not fit."
+                )
             scale = fit_scale(margins, gold) if margins is not None else 1.0
         logger.debug("Intent classifier: %d classes, softmax scale %.2f", len(classes), scale)
         self.model = _Model(classes, words, chars, coef, intercept, scale)
@@ -289,13 +320,16 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         """Load a trained classifier; an untrained one when nothing was stored."""
         try:
             with model_storage.read_from(resource) as directory:
-                stored = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
-                with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:
-                    words_idf, chars_idf = arrays["words_idf"], arrays["chars_idf"]
-                    coef, intercept = arrays["coef"], arrays["intercept"]
-        except (ValueError, FileNotFoundError):
+                model_json = (directory / MODEL_FILE).read_bytes()
+                arrays_data = (directory / ARRAYS_FILE).read_bytes()
+        except (ValueError, FileNotFoundError):  # nothing stored: the classifier was not trained
             logger.debug("No stored intent classifier in %s.", resource.name)
             return cls(config, model_storage, resource)
+        # A stored model that cannot be read is an error, not an untrained classifier.
+        stored = json.loads(model_json)
+        with np.load(io.BytesIO(arrays_data), allow_pickle=False) as arrays:
+            words_idf, chars_idf = arrays["words_idf"], arrays["chars_idf"]
+            coef, intercept = arrays["coef"], arrays["intercept"]
         merged = {**cls.get_default_config(), **config}
         words, chars = _vectorizers(
             merged, (stored["words_vocabulary"], stored["chars_vocabulary"])

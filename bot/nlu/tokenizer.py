@@ -9,6 +9,8 @@ Glued words ("hargapaspor") become two tokens with their own spans.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,6 +19,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu import lexicon
 from bot.nlu.lexicon import normalise_word, split_glued
 
 
@@ -48,6 +51,13 @@ class NormalisingWhitespaceTokenizer(WhitespaceTokenizer):
     def get_default_config() -> dict[str, Any]:
         """Return the component's default config (the same as WhitespaceTokenizer's)."""
         return WhitespaceTokenizer.get_default_config()
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Hash of this module and the lexicon, so Rasa's training cache sees their changes."""
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(Path(lexicon.__file__).read_bytes())
+        return digest.hexdigest()
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenize like WhitespaceTokenizer, then normalise the message text's tokens."""

@@ -246,6 +246,8 @@ ACCURACY_TOLERANCE = 0.01  # accuracy given up, at most, for fewer wrong answers
 
 def _passes(row: dict[str, float]) -> bool:
     limit, minimum = nlu_eval.GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT, nlu_eval.GATE_MIN_ACCURACY
+    if "accuracy" not in row or "oos_as_passport" not in row:
+        return False
     return all(
         row[a] >= minimum and row[o] <= limit
         for a, o in (
@@ -259,17 +261,16 @@ def _passes(row: dict[str, float]) -> bool:
 def choose_threshold(rows: list[dict[str, float]]) -> dict[str, float]:
     """Pick the fallback threshold (and ambiguity threshold) from the sweep.
 
-    When some settings pass the gates (over both sets and on each set), the most accurate of
-    them (ties: the higher threshold, then the higher ambiguity threshold). Otherwise the gates
-    conflict or cannot be met by the threshold alone: take the highest threshold whose accuracy is
-    within ACCURACY_TOLERANCE of the best, which removes the most wrong answers (out-of-scope ones
-    included) for at most one point of accuracy.
+    A fallback counts as a wrong answer in the accuracy, so the most accurate setting is always
+    the one that never falls back. Instead: among the settings that pass the gates (over both
+    sets and on each set) — or among all of them when none passes — take the highest threshold
+    (then the highest ambiguity threshold) whose accuracy is within ACCURACY_TOLERANCE of the
+    best one. That gives up at most one point of accuracy for fewer wrong answers: the least
+    confident answers, out-of-scope ones included, become "did you mean" buttons instead.
     """
-    passing = [r for r in rows if _passes(r)]
-    if passing:
-        return max(passing, key=lambda r: (r["accuracy"], r["threshold"], r.get("ambiguity", 0.0)))
-    best = max(r["accuracy"] for r in rows)
-    near = [r for r in rows if r["accuracy"] >= best - ACCURACY_TOLERANCE - 1e-9]
+    candidates = [r for r in rows if _passes(r)] or rows
+    best = max(r["accuracy"] for r in candidates)
+    near = [r for r in candidates if r["accuracy"] >= best - ACCURACY_TOLERANCE - 1e-9]
     return max(near, key=lambda r: (r["threshold"], r.get("ambiguity", 0.0)))
 
 
@@ -314,10 +315,12 @@ def render(results: list[dict[str, Any]], rows: list[dict[str, float]], chosen: 
         "*answered accuracy* is over non-fallback predictions; *in-scope wrong answers* are",
         "in-scope messages answered with a wrong intent; *worst set* is the held-out set with",
         "the lower accuracy (or the higher out-of-scope rate). Rule: among the settings passing",
-        "the gates over both sets and on each set, the most accurate (ties: the higher",
-        "threshold); when none passes, the highest",
-        f"threshold within {ACCURACY_TOLERANCE:.0%} (one point) of the best accuracy. Chosen: "
-        f"threshold **{chosen['threshold']:.2f}**, ambiguity threshold "
+        "the gates over both sets and on each set (all settings when none passes), the highest",
+        "threshold (then ambiguity threshold) whose accuracy is within "
+        f"{ACCURACY_TOLERANCE:.0%} (one point)",
+        "of the best: a fallback counts as wrong, so the most accurate setting never falls back;",
+        "this one gives up at most a point for fewer wrong answers. Chosen: threshold",
+        f"**{chosen['threshold']:.2f}**, ambiguity threshold "
         f"**{chosen.get('ambiguity', 0.0):.2f}**.",
         "",
         "| ambiguity | threshold | accuracy | worst set | macro F1 | fallback rate "
@@ -325,7 +328,7 @@ def render(results: list[dict[str, Any]], rows: list[dict[str, float]], chosen: 
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        if r["threshold"] > SHOWN_UP_TO:
+        if r["threshold"] > SHOWN_UP_TO and r is not chosen:
             continue
         mark = " ←" if r is chosen else ""
         lines.append(

@@ -9,7 +9,7 @@ import pytest
 
 from tests.eval import nlu_metrics as m
 from tests.eval.nlu_eval import Example, Prediction, gate, summarise
-from tests.eval.nlu_report import render_markdown
+from tests.eval.nlu_report import gate_cell, render_markdown
 
 GOLD = ["a", "a", "b", "b", "c", "c"]
 PREDICTED = ["a", "b", "b", "b", "x", "x"]
@@ -136,6 +136,9 @@ def test_summary_gate_and_report_from_hand_made_predictions():
     report = render_markdown(summary)
     assert "| intent accuracy (all messages) | **0.500** |" in report
     assert "- kuota internet (out_of_scope → ask_quota, 0.99)" in report
+    # "hand.yml" is not one of the gated sets: reported, with what the gate would say.
+    assert summary["gate"]["gated"] is False
+    assert "not gated (measurement only); would **fail**: held-out intent accuracy" in report
 
 
 @pytest.mark.parametrize(
@@ -158,6 +161,8 @@ def test_the_gate_fails_when_one_set_alone_misses_it():
     }
     result = gate(summary)
     assert result["passed"] is False
+    assert result["gated"] is True
+    assert "**fail**: nlu_eval_blind" in gate_cell(result)
     assert result["failures"] == [
         "nlu_eval_blind: accuracy 0.880",
         "nlu_eval_blind: out-of-scope-as-passport 6.0%",

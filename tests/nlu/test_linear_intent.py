@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -10,6 +13,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import linear_intent
 from bot.nlu.linear_intent import (
     ARRAYS_FILE,
     MODEL_FILE,
@@ -89,14 +93,29 @@ def test_predicts_the_intent_of_unseen_colloquial_messages(storage):
 
 
 def test_features_come_from_the_normalised_tokens(storage):
-    # Training says "berapa"/"kapan"; only the tokenizer's normalisation links "brp"/"kpn".
-    examples = {
-        "ask_fees": ["berapa", "berapa ya"],
-        "ask_quota": ["kapan", "kapan ya"],
-    }
-    classifier = _trained(storage, examples)
-    assert _parse(classifier, "brp").get("intent")["name"] == "ask_fees"
-    assert _parse(classifier, "kpn").get("intent")["name"] == "ask_quota"
+    # "brp" and "berapa" are the same token after the tokenizer, so the same features: the
+    # same ranking. With the raw text they would share only a few characters.
+    classifier = _trained(storage)
+    assert _parse(classifier, "brp biaya").get("intent_ranking") == _parse(
+        classifier, "berapa biaya"
+    ).get("intent_ranking")
+    assert _parse(classifier, "kpn kuota").get("intent_ranking") == _parse(
+        classifier, "kapan kuota"
+    ).get("intent_ranking")
+
+
+@pytest.mark.parametrize("text", ["👍", "🙏🙏", "?", "!!", "مرحبا", ""])
+def test_a_message_without_known_words_or_letters_gets_equal_confidences(storage, text):
+    classifier = _trained(storage)
+    ranking = _parse(classifier, text).get("intent_ranking")
+    assert [r["confidence"] for r in ranking] == pytest.approx([1 / 3] * 3)
+
+
+def test_one_known_word_is_evidence(storage):
+    classifier = _trained(storage)
+    ranking = _parse(classifier, "kuota 👍").get("intent_ranking")
+    assert ranking[0]["name"] == "ask_quota"
+    assert ranking[0]["confidence"] > 1 / 3
 
 
 def test_ranking_is_sorted_sums_to_one_and_is_cut_to_the_ranking_length(storage):
@@ -139,6 +158,24 @@ def test_loading_without_a_stored_model_leaves_messages_untouched(storage):
     message = _message("halo")
     classifier.process([message])
     assert message.get("intent") is None
+
+
+def test_a_corrupt_stored_model_is_an_error_not_an_untrained_classifier(storage):
+    _trained(storage)
+    with storage.write_to(Resource("linear_intent")) as directory:
+        (directory / MODEL_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError):
+        LinearIntentClassifier.load({}, storage, Resource("linear_intent"), _context())
+
+
+def test_rasas_training_cache_sees_changes_to_the_modules():
+    # Rasa fingerprints only the class's own source; helpers and the lexicon live outside it.
+    assert (
+        LinearIntentClassifier.fingerprint_addon({})
+        == hashlib.sha256(Path(linear_intent.__file__).read_bytes()).hexdigest()
+    )
+    tokenizer_addon = NormalisingWhitespaceTokenizer.fingerprint_addon({})
+    assert tokenizer_addon and len(tokenizer_addon) == 64
 
 
 def test_two_intents_and_a_single_intent_work(storage):
