@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot import PROJECT_ROOT
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
@@ -26,6 +28,17 @@ def free_port() -> int:
 def latest_model() -> Path | None:
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
+
+
+def latest_model_or_skip() -> Path:
+    """The newest trained model; without one the test is skipped (a failure when CI is set)."""
+    model = latest_model()
+    if model is None:
+        reason = "no trained model in models/ (make test trains one)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return model
 
 
 @dataclass

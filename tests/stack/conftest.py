@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.stack import RunningStack, latest_model, start_stack
+from tests.helpers.stack import RunningStack, latest_model_or_skip, start_stack
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[RunningStack]:
     """Start the three processes once for all stack tests, on a freshly seeded database."""
-    model = latest_model()
-    if model is None:
-        reason = "no trained model in models/ (make test trains one)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    model = latest_model_or_skip()
     running = start_stack(tmp_path_factory.mktemp("stack"), model)
     try:
         if not running.processes.wait_healthy(timeout_seconds=300):

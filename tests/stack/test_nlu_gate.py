@@ -17,7 +17,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.launcher import VENV_BIN
 from tests.eval.nlu_eval import GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT, GATE_MIN_ACCURACY
-from tests.helpers.stack import latest_model
+from tests.helpers.stack import latest_model_or_skip
 
 pytestmark = pytest.mark.stack
 
@@ -33,12 +33,7 @@ def _rows(rows: list[dict], limit: int = 40) -> str:
 
 @pytest.fixture(scope="module")
 def summary(tmp_path_factory) -> dict:
-    model = latest_model()
-    if model is None:
-        reason = "no trained model in models/ (make test trains one)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    model = latest_model_or_skip()
     out = tmp_path_factory.mktemp("nlu_eval")
     result = subprocess.run(
         [
