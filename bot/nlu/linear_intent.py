@@ -96,11 +96,23 @@ def _vectorizers(
     return words, chars
 
 
-def _margins(svm: LinearSVC, features: sparse.spmatrix) -> np.ndarray:
-    """One margin per class (LinearSVC gives a single column for two classes)."""
-    margins = np.asarray(svm.decision_function(features), dtype=float)
-    if margins.ndim == 1:
-        margins = np.column_stack([-margins, margins])
+def _features(
+    words: TfidfVectorizer, chars: TfidfVectorizer, texts: list[str], fit: bool = False
+) -> sparse.csr_matrix:
+    """Word and character TF-IDF features side by side (fitting the vectorizers when `fit`)."""
+    if fit:
+        parts = [words.fit_transform(texts), chars.fit_transform(texts)]
+    else:
+        parts = [words.transform(texts), chars.transform(texts)]
+    return sparse.hstack(parts).tocsr()
+
+
+def _per_class(margins: np.ndarray) -> np.ndarray:
+    """One margin column per class: a two-class SVM gives one column, the second class's."""
+    margins = np.asarray(margins, dtype=float)
+    if margins.ndim == 1 or margins.shape[1] == 1:
+        column = margins.reshape(-1)
+        margins = np.column_stack([-column, column])
     return margins
 
 
@@ -131,9 +143,6 @@ class _Model:
         names = [*self.words.get_feature_names_out(), *self.chars.get_feature_names_out()]
         self.evidence = np.array([bool(EVIDENCE.search(n)) for n in names], dtype=float)
 
-    def features(self, texts: list[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
-
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """One row per text; uniform when the text holds no known word or character n-gram.
 
@@ -143,10 +152,8 @@ class _Model:
         """
         if len(self.classes) == 1:
             return np.ones((len(texts), 1))
-        features = self.features(texts)
-        margins = np.asarray(features @ self.coef.T) + self.intercept
-        if margins.shape[1] == 1:  # two classes: the row is the margin of the second
-            margins = np.column_stack([-margins[:, 0], margins[:, 0]])
+        features = _features(self.words, self.chars, texts)
+        margins = _per_class(np.asarray(features @ self.coef.T) + self.intercept)
         probabilities = softmax(margins, self.scale)
         no_evidence = np.asarray(features @ self.evidence).ravel() == 0
         probabilities[no_evidence] = 1.0 / len(self.classes)
@@ -223,16 +230,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         splitter = StratifiedKFold(folds, shuffle=True, random_state=self.config["random_seed"])
         for train_index, test_index in splitter.split(texts, gold):
             words, chars = _vectorizers(self.config)
-            train_texts = [texts[i] for i in train_index]
-            test_texts = [texts[i] for i in test_index]
-            features = sparse.hstack(
-                [words.fit_transform(train_texts), chars.fit_transform(train_texts)]
-            ).tocsr()
+            features = _features(words, chars, [texts[i] for i in train_index], fit=True)
             svm = self._svm().fit(features, gold[train_index])
-            test_features = sparse.hstack(
-                [words.transform(test_texts), chars.transform(test_texts)]
-            ).tocsr()
-            margins[test_index] = _margins(svm, test_features)
+            test_features = _features(words, chars, [texts[i] for i in test_index])
+            margins[test_index] = _per_class(svm.decision_function(test_features))
         return margins
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -245,7 +246,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         classes = sorted({str(e.get(INTENT)) for e in examples})
         gold = np.array([classes.index(str(e.get(INTENT))) for e in examples])
         words, chars = _vectorizers(self.config)
-        features = sparse.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+        features = _features(words, chars, texts, fit=True)
         if len(classes) == 1:
             coef, intercept, scale = np.zeros((1, features.shape[1])), np.zeros(1), 1.0
         else:
