@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.engine import run_db
+from bot.db.engine import process_session_factory, run_db
 from bot.schedule import dates, queries
 from bot.schedule.views import HoursView, OfficeView, QuotaReleaseView, ServiceView
 
@@ -53,7 +53,7 @@ def utc_now() -> datetime:
 class ActionContext:
     """What an action needs from the outside world; tests pass their own factory and clock.
 
-    `factory=None` makes `run_db` use the process-wide factory built from DATABASE_URL.
+    `factory=None` uses the action server's factory, built once from DATABASE_URL.
     """
 
     factory: sessionmaker | None = None
@@ -61,7 +61,7 @@ class ActionContext:
 
     async def db(self, fn: Callable[..., T], **kwargs: Any) -> T:
         """Run one query function in a worker thread, in its own short transaction."""
-        return await run_db(fn, factory=self.factory, **kwargs)
+        return await run_db(fn, factory=self.factory or process_session_factory(), **kwargs)
 
     def now(self) -> datetime:
         """Return the current aware time from the injected clock."""

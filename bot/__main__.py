@@ -12,14 +12,21 @@ from bot.settings import Settings, SettingsError, load_settings
 def _serve(_args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
+    from bot.channels.registry import channels_from_env
     from bot.gateway.app import create_app
 
+    try:
+        channels = channels_from_env()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     web.run_app(
-        create_app(settings),
+        create_app(settings, channels),
         host=settings.gateway_host,
         port=settings.gateway_port,
         print=None,
         access_log=None,
+        shutdown_timeout=3.0,  # the runtime stops itself first (bot/gateway/app.py)
     )
     return 0
 
@@ -58,7 +65,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.channels.telegram_cli import register as register_telegram
+    from bot.channels.telegram.cli import register as register_telegram
     from bot.knowledge.cli import register as register_knowledge
     from bot.schedule.cli import register as register_schedule
 

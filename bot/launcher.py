@@ -27,6 +27,7 @@ def rasa_environment(settings: Settings, base: Mapping[str, str] | None = None) 
     """Return the environment that endpoints.yml and credentials.yml expect, with defaults."""
     env = dict(os.environ if base is None else base)
     env["RASA_TOKEN"] = settings.rasa_token
+    env["ACTION_SERVER_TOKEN"] = settings.action_server_token  # endpoints.yml sends it
     env.setdefault("ACTION_ENDPOINT_URL", f"{settings.action_server_url}/webhook")
     env.setdefault("TRACKER_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_tracker.db'}")
     env.setdefault("LOCK_STORE_TYPE", "in_memory")
@@ -54,11 +55,13 @@ class Stack:
         env.update(
             {
                 "RASA_TOKEN": self.settings.rasa_token,
+                "ACTION_SERVER_TOKEN": self.settings.action_server_token,
                 "DATABASE_URL": self.settings.database_url,
                 "BOT_ENV": self.settings.env,
-                "BOT_TIMEZONE": self.settings.timezone,
                 "RASA_URL": self.settings.rasa_url,
                 "ACTION_SERVER_URL": self.settings.action_server_url,
+                "RASA_TIMEOUT_SECONDS": str(self.settings.rasa_timeout_seconds),
+                "INBOX_LEASE_SECONDS": str(self.settings.inbox_lease_seconds),
                 "GATEWAY_HOST": self.settings.gateway_host,
                 "GATEWAY_PORT": str(self.settings.gateway_port),
             }
@@ -69,17 +72,16 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         rasa = urlsplit(self.settings.rasa_url)
         actions = urlsplit(self.settings.action_server_url)
-        rasa_cli = str(VENV_BIN / "rasa")
         return {
+            # rasa-sdk's server, refusing calls without ACTION_SERVER_TOKEN (bot/action_server.py)
             "actions": [
-                rasa_cli, "run", "actions", "--actions", "actions",
-                "--port", str(actions.port or 5055),
+                sys.executable, "-m", "bot.action_server", "--port", str(actions.port or 5055),
             ],
             "rasa": [
-                # Rasa's command line with the measured speed-ups of bot/rasa_server.py; the
-                # "=" form: a token that starts with "-" would otherwise read as an option.
-                sys.executable, "-m", "bot.rasa_server", "run", "--enable-api",
-                f"--auth-token={self.settings.rasa_token}",
+                # Rasa's command line with the speed-ups and guarantees of bot/rasa_server.py.
+                # No --enable-api: the gateway needs only its own channel (bearer token in a
+                # header); Rasa's REST API would take its token in the query string.
+                sys.executable, "-m", "bot.rasa_server", "run",
                 "--model", str(self.model_path), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", rasa.hostname or "127.0.0.1",
                 "--port", str(rasa.port or 5005),
@@ -95,21 +97,35 @@ class Stack:
             raise
 
     def _start_all(self) -> None:
-        env = self._env()
-        for name, command in self.commands().items():
-            output = None
-            if self.log_dir is not None:
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                output = (self.log_dir / f"{name}.log").open("ab")
-            self.processes[name] = subprocess.Popen(
-                command,
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT if output else None,
-                start_new_session=True,
-            )
-            logger.info("started %s (pid %s)", name, self.processes[name].pid)
+        for name in self.commands():
+            self.start_process(name)
+
+    def start_process(self, name: str) -> None:
+        """Start (or start again, after it died) one of the processes."""
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = (self.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            self.commands()[name],
+            cwd=PROJECT_ROOT,
+            env=self._env(),
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+        if output is not None:
+            output.close()  # the child has its own descriptor
+        logger.info("started %s (pid %s)", name, self.processes[name].pid)
+
+    def kill(self, name: str) -> None:
+        """Kill one process and its children at once (SIGKILL), as a crash would."""
+        proc = self.processes[name]
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
     def exited(self) -> dict[str, int]:
         """Return the processes that have stopped, with their exit codes."""

@@ -1,4 +1,4 @@
-"""Run Rasa's command line with two measured speed-ups: `python -m bot.rasa_server run …`.
+"""`python -m bot.rasa_server run …`: Rasa's command line, sped up and safe for the gateway.
 
 Profiling Rasa 3.6 under load (docs/benchmarks.md, "Where the time goes") showed:
 
@@ -14,19 +14,43 @@ Profiling Rasa 3.6 under load (docs/benchmarks.md, "Where the time goes") showed
    database with full syncs). PostgreSQL, the production store, is untouched. (The pragmas
    apply to every SQLite connection of the Rasa process; the tracker store is the only one.)
 
-Everything else is Rasa's own command line, unchanged.
+Two guarantees the gateway relies on (`install_gateway_guarantees`; the shared turn state and
+the replay are in `bot.rasa_turns`):
+
+3. Atomic turns. Rasa 3.6 logs a failed custom action (action server down or crashing),
+   carries on without its events, saves the tracker with the user message and answers with
+   nothing; the gateway took the silence for a failure and resent the message, so the tracker
+   held the same user turn several times. Now a `RemoteAction` failure other than
+   `ActionExecutionRejection` marks the turn; `MessageProcessor._run_action` raises
+   `ActionServerUnavailable` when it returns, before `save_tracker` runs (and `save_tracker`
+   refuses a marked turn), so the tracker stays as it was before the message and the gateway
+   channel answers 503. Actions that succeeded earlier in the same turn are run again when the
+   message is retried.
+4. Idempotent replay. A message the gateway resends with `retry: true` is looked up by its
+   `message_id` in the conversation's tracker (all sessions) inside `handle_message`, i.e.
+   while `Agent.handle_message` holds the conversation's lock: a retry that arrives while the
+   first attempt is still running waits for it and then finds it. A processed message is not
+   processed again; its stored bot messages are sent again. Without `retry` nothing extra is
+   read.
+
+`main()` first masks the whole process's output (`bot.logging_setup.install_process_masking`:
+Rasa, Sanic and TensorFlow write to stdout/stderr directly, not only through our logging), then
+installs both sets of patches. Everything else is Rasa's own command line, unchanged.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Awaitable, Callable
+from functools import lru_cache, wraps
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import QueuePool
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -91,8 +115,111 @@ def install_speedups() -> None:
         event.listen(Engine, "connect", _tracker_sqlite_pragmas)
 
 
+def _record_failures(original: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """Wrap `RemoteAction.run`: a failure other than a rejection marks the current turn."""
+    from rasa.core.actions.action import ActionExecutionRejection
+
+    from bot.rasa_turns import current_turn
+
+    @wraps(original)
+    async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise  # the action declined to run; Rasa predicts another one, as it should
+        except Exception:
+            turn = current_turn.get()
+            if turn is not None and turn.failed_action is None:
+                turn.failed_action = self.name()
+            raise
+
+    return run
+
+
+def _raise_if_turn_failed() -> None:
+    from bot.rasa_turns import ActionServerUnavailable, current_turn
+
+    turn = current_turn.get()
+    if turn is not None and turn.failed_action is not None:
+        raise ActionServerUnavailable(f"custom action {turn.failed_action!r} failed")
+
+
+def _abort_after_failed_action(original: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """Wrap `MessageProcessor._run_action`: after a failed custom action, stop the turn."""
+
+    @wraps(original)
+    async def run_action(self: Any, *args: Any, **kwargs: Any) -> Any:
+        should_predict_another_action = await original(self, *args, **kwargs)
+        _raise_if_turn_failed()  # Rasa logged the failure and went on; we do not
+        return should_predict_another_action
+
+    return run_action
+
+
+def _refuse_to_save_failed_turn(original: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """Wrap `MessageProcessor.save_tracker`: never save a turn marked as failed.
+
+    A failure outside `_run_action` (a slot-validation action run by `action_extract_slots`,
+    which Rasa catches) is still caught here, before anything is written.
+    """
+
+    @wraps(original)
+    async def save_tracker(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _raise_if_turn_failed()
+        return await original(self, *args, **kwargs)
+
+    return save_tracker
+
+
+def _replay_or_handle(original: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """Wrap `MessageProcessor.handle_message`: replay a processed retry, else run one turn."""
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    from bot.rasa_turns import TurnState, current_turn, gateway_request, replay_turn
+
+    @wraps(original)
+    async def handle_message(self: Any, message: Any) -> Any:
+        request = gateway_request.get()
+        if request is not None and request.retry and request.message_id == message.message_id:
+            # FailSafeTrackerStore turns a read error into "no such conversation", which here
+            # would mean processing the message twice: read the primary store, let errors out.
+            store = getattr(self.tracker_store, "_tracker_store", self.tracker_store)
+            tracker = await store.retrieve_full_tracker(message.sender_id)
+            if tracker is not None and await replay_turn(
+                tracker.events, message.message_id, message.output_channel, message.sender_id
+            ):
+                logger.info("message %s was already processed: replayed", message.message_id)
+                if isinstance(message.output_channel, CollectingOutputChannel):
+                    return message.output_channel.messages
+                return None
+        token = current_turn.set(TurnState())
+        try:
+            return await original(self, message)
+        finally:
+            current_turn.reset(token)
+
+    return handle_message
+
+
+def install_gateway_guarantees() -> None:
+    """Make turns atomic on action failure and retries idempotent; idempotent itself."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
+
+    if hasattr(MessageProcessor.handle_message, "__wrapped__"):
+        return
+    RemoteAction.run = _record_failures(RemoteAction.run)
+    MessageProcessor._run_action = _abort_after_failed_action(MessageProcessor._run_action)
+    MessageProcessor.save_tracker = _refuse_to_save_failed_turn(MessageProcessor.save_tracker)
+    MessageProcessor.handle_message = _replay_or_handle(MessageProcessor.handle_message)
+
+
 def main() -> None:
+    from bot.logging_setup import install_process_masking
+
+    install_process_masking()
     install_speedups()
+    install_gateway_guarantees()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,43 +1,68 @@
-"""Typed settings read from the environment (and an optional `.env` file)."""
+"""Typed settings read from the environment (and an optional `.env` file).
+
+These are the settings every process shares. Each channel reads its own (TELEGRAM_*,
+WEBCHAT_*) in its package, with the helpers below.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from bot import PROJECT_ROOT
-
-TELEGRAM_DEFAULT_API_URL = "https://api.telegram.org/bot"
-TELEGRAM_DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
-TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
-TELEGRAM_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class SettingsError(ValueError):
     """Raised when a setting is missing or malformed; the message names the variable."""
 
 
-def _env(name: str, default: str | None = None) -> str | None:
+def env_str(name: str, default: str | None = None) -> str | None:
+    """Return a variable's stripped value, or `default` when it is unset or blank."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     return value.strip()
 
 
-def _int(name: str, default: int) -> int:
-    raw = _env(name)
+def env_int(name: str, default: int) -> int:
+    """Return an integer variable; SettingsError naming it when it is not an integer."""
+    raw = env_str(name)
     if raw is None:
         return default
     try:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    """Return a number variable; SettingsError naming it when it is not a positive number."""
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not value > 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def env_url(name: str, default: str) -> str:
+    """Return an http(s) URL variable, without a trailing slash."""
+    value = env_str(name, default) or default
+    if not value.startswith(("https://", "http://")):
+        raise SettingsError(f"{name} must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def is_production() -> bool:
+    return env_str("BOT_ENV") == "production"
 
 
 def default_database_url() -> str:
@@ -51,100 +76,63 @@ class Settings:
 
     env: str = "development"
     database_url: str = field(default_factory=default_database_url)
-    timezone: str = "Asia/Jakarta"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
+    action_server_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     rasa_timeout_seconds: float = 30.0
+    inbox_lease_seconds: float = 90.0
     log_level: str = "INFO"
-    telegram_bot_token: str = ""
-    telegram_mode: str = "webhook"  # webhook | polling
-    telegram_webhook_secret: str = ""
-    telegram_api_url: str = TELEGRAM_DEFAULT_API_URL
-    telegram_file_url: str = TELEGRAM_DEFAULT_FILE_URL
-
-    @property
-    def telegram_enabled(self) -> bool:
-        return bool(self.telegram_bot_token)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
     def gateway_url(self) -> str:
         return f"http://{self.gateway_host}:{self.gateway_port}"
 
 
+def load_env_file(env_file: Path | None = None) -> None:
+    """Read `.env` into the environment (variables already set win)."""
+    load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+
+
 def load_settings(*, env_file: Path | None = None) -> Settings:
     """Read and validate the settings; fail fast with the name of the bad variable."""
-    load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
-    env = _env("BOT_ENV", "development") or "development"
+    load_env_file(env_file)
+    env = env_str("BOT_ENV", "development") or "development"
     if env not in {"development", "production", "test"}:
         raise SettingsError(f"BOT_ENV must be development, production or test, got {env!r}")
-    timezone = _env("BOT_TIMEZONE", "Asia/Jakarta") or "Asia/Jakarta"
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(f"BOT_TIMEZONE is not a known time zone: {timezone!r}") from exc
-    rasa_token = _env("RASA_TOKEN")
+    rasa_token = env_str("RASA_TOKEN")
     if rasa_token is None:
         if env == "production":
             raise SettingsError("RASA_TOKEN must be set in production")
         rasa_token = secrets.token_urlsafe(24)
-    database_url = _env("DATABASE_URL") or default_database_url()
+    database_url = env_str("DATABASE_URL") or default_database_url()
     if env == "production" and database_url.startswith("sqlite"):
         raise SettingsError("DATABASE_URL must point to PostgreSQL in production")
-    try:
-        rasa_timeout = float(_env("RASA_TIMEOUT_SECONDS", "30") or "30")
-    except ValueError as exc:
-        raise SettingsError("RASA_TIMEOUT_SECONDS must be a number") from exc
-    telegram = _telegram_settings(env)
+    action_server_token = env_str("ACTION_SERVER_TOKEN")
+    if action_server_token is None:
+        if env == "production":
+            raise SettingsError("ACTION_SERVER_TOKEN must be set in production")
+        action_server_token = secrets.token_urlsafe(24)
+    rasa_timeout = env_float("RASA_TIMEOUT_SECONDS", 30.0)
+    lease = env_float("INBOX_LEASE_SECONDS", max(90.0, rasa_timeout + 30))
+    if lease <= rasa_timeout:
+        raise SettingsError("INBOX_LEASE_SECONDS must be longer than RASA_TIMEOUT_SECONDS")
     return Settings(
         env=env,
         database_url=database_url,
-        timezone=timezone,
-        rasa_url=(_env("RASA_URL", "http://127.0.0.1:5005") or "").rstrip("/"),
+        rasa_url=env_url("RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=rasa_token,
-        action_server_url=(_env("ACTION_SERVER_URL", "http://127.0.0.1:5055") or "").rstrip("/"),
-        gateway_host=_env("GATEWAY_HOST", "127.0.0.1") or "127.0.0.1",
-        gateway_port=_int("GATEWAY_PORT", 8080),
+        action_server_token=action_server_token,
+        action_server_url=env_url("ACTION_SERVER_URL", "http://127.0.0.1:5055"),
+        gateway_host=env_str("GATEWAY_HOST", "127.0.0.1") or "127.0.0.1",
+        gateway_port=env_int("GATEWAY_PORT", 8080),
         rasa_timeout_seconds=rasa_timeout,
-        log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
-        **telegram,
+        inbox_lease_seconds=lease,
+        log_level=(env_str("LOG_LEVEL", "INFO") or "INFO").upper(),
     )
-
-
-def _url(name: str, default: str) -> str:
-    value = _env(name, default) or default
-    if not value.startswith(("https://", "http://")):
-        raise SettingsError(f"{name} must be an http(s) URL, got {value!r}")
-    return value
-
-
-def _telegram_settings(env: str) -> dict[str, str]:
-    """Read the TELEGRAM_* variables; webhook mode in production needs the secret."""
-    token = _env("TELEGRAM_BOT_TOKEN") or ""
-    if token and not TELEGRAM_TOKEN_PATTERN.match(token):
-        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
-    mode = (_env("TELEGRAM_MODE", "webhook") or "webhook").lower()
-    if mode not in {"webhook", "polling"}:
-        raise SettingsError(f"TELEGRAM_MODE must be webhook or polling, got {mode!r}")
-    secret = _env("TELEGRAM_WEBHOOK_SECRET") or ""
-    if secret and not TELEGRAM_SECRET_PATTERN.match(secret):
-        raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be 16-256 of A-Z a-z 0-9 _ -")
-    if token and mode == "webhook" and not secret and env == "production":
-        raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set in production (webhook mode)")
-    return {
-        "telegram_bot_token": token,
-        "telegram_mode": mode,
-        "telegram_webhook_secret": secret,
-        "telegram_api_url": _url("TELEGRAM_API_URL", TELEGRAM_DEFAULT_API_URL),
-        "telegram_file_url": _url("TELEGRAM_FILE_URL", TELEGRAM_DEFAULT_FILE_URL),
-    }

@@ -1,21 +1,26 @@
-"""The launcher's commands are what Rasa's own command line accepts."""
-
-import pytest
+"""The launcher's commands are what Rasa's own command line accepts, and carry no secrets."""
 
 from bot.launcher import Stack
 from bot.settings import Settings
 
 
-@pytest.mark.parametrize("token", ["-starts-with-a-dash", "--double", "plain_Token-123"])
-def test_rasa_reads_the_auth_token_whatever_its_first_character(token):
-    # secrets.token_urlsafe() starts with "-" one time in 64; argparse would read it as an option.
+def test_rasa_runs_without_its_rest_api_and_no_token_on_the_command_line():
     from rasa.__main__ import create_argument_parser
 
-    stack = Stack(settings=Settings(env="test", database_url="sqlite://", rasa_token=token))
-    command = stack.commands()["rasa"]
+    settings = Settings(env="test", database_url="sqlite://", rasa_token="-secret-token")
+    command = Stack(settings=settings).commands()["rasa"]
 
     assert command[1:3] == ["-m", "bot.rasa_server"]
     args = create_argument_parser().parse_args(command[3:])
+    assert args.enable_api is False  # its token would travel in query strings
+    assert args.auth_token is None
+    assert all(settings.rasa_token not in part for part in command)  # visible in `ps`
 
-    assert args.auth_token == token
-    assert args.enable_api is True
+
+def test_each_process_gets_the_shared_secrets_in_its_environment():
+    settings = Settings(
+        env="test", database_url="sqlite://", rasa_token="r" * 24, action_server_token="a" * 24
+    )
+    env = Stack(settings=settings)._env()
+    assert env["RASA_TOKEN"] == "r" * 24 and env["ACTION_SERVER_TOKEN"] == "a" * 24
+    assert float(env["INBOX_LEASE_SECONDS"]) > float(env["RASA_TIMEOUT_SECONDS"])

@@ -9,7 +9,8 @@ from bot.settings import SettingsError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("BOT_ENV", "RASA_TOKEN", "DATABASE_URL", "BOT_TIMEZONE", "GATEWAY_PORT"):
+    names = ("BOT_ENV", "RASA_TOKEN", "DATABASE_URL", "GATEWAY_PORT", "RASA_TIMEOUT_SECONDS")
+    for name in (*names, "INBOX_LEASE_SECONDS", "ACTION_SERVER_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -42,9 +43,22 @@ def test_production_refuses_sqlite(monkeypatch):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("GATEWAY_PORT", "eighty"), ("BOT_TIMEZONE", "Mars/Olympus"), ("BOT_ENV", "staging")],
+    [
+        ("GATEWAY_PORT", "eighty"),
+        ("BOT_ENV", "staging"),
+        ("RASA_TIMEOUT_SECONDS", "soon"),
+        ("RASA_TIMEOUT_SECONDS", "-1"),
+        ("INBOX_LEASE_SECONDS", "0"),
+    ],
 )
 def test_bad_values_name_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
+        load()
+
+
+def test_a_lease_shorter_than_the_rasa_timeout_is_refused(monkeypatch):
+    monkeypatch.setenv("RASA_TIMEOUT_SECONDS", "30")
+    monkeypatch.setenv("INBOX_LEASE_SECONDS", "20")
+    with pytest.raises(SettingsError, match="INBOX_LEASE_SECONDS"):
         load()

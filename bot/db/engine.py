@@ -79,25 +79,23 @@ def ping(engine: Engine) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=4)
-def _factory_for(url: str) -> sessionmaker:
-    return make_session_factory(make_engine(url))
+@functools.lru_cache(maxsize=1)
+def process_session_factory() -> sessionmaker:
+    """Return the session factory of a process that has no start-up hook (the action server).
 
-
-def session_factory_from_settings() -> sessionmaker:
-    """Return the process-wide session factory for the configured DATABASE_URL."""
+    Built once, on first use, from DATABASE_URL; the settings are not read again.
+    """
     from bot.settings import load_settings
 
-    return _factory_for(load_settings().database_url)
+    return make_session_factory(make_engine(load_settings().database_url))
 
 
-async def run_db(fn: Callable[..., T], *, factory: sessionmaker | None = None, **kwargs: Any) -> T:
+async def run_db(fn: Callable[..., T], *, factory: sessionmaker, **kwargs: Any) -> T:
     """Run a query function in a worker thread inside one short transaction.
 
     The function receives `session=` plus the given keyword arguments and must return plain
     values (views), not ORM objects that outlive the session.
     """
-    factory = factory or session_factory_from_settings()
 
     def _work() -> T:
         session: Session

@@ -1,4 +1,13 @@
-"""Database work of the inbox: claiming, completing and retrying messages; the outbox."""
+"""Database work of the inbox: record, claim, complete and retry inbound messages.
+
+Guarantees (each backed by one statement, so they hold across gateway replicas):
+- A message is recorded once per (contact, channel message id); the same id from another
+  contact is that contact's own message.
+- A contact's messages are processed in id order: a message is claimed only when no earlier
+  message of the contact is unfinished (`claim_head`).
+- A claim is a lease: a worker that dies leaves `processing` with `lease_until` in the past,
+  and the next `due_heads` pass takes it over.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +15,69 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.inbox.messages import IncomingMessage, Reply, StoredReply
-from bot.inbox.models import Contact, InboundMessage, OutboundMessage
+from bot.inbox import outbox
+from bot.inbox.messages import Inbound, Reply, StoredReply
+from bot.inbox.models import (
+    UNFINISHED_INBOUND,
+    Contact,
+    HandledBy,
+    InboundKind,
+    InboundMessage,
+    InboundStatus,
+)
+from bot.inbox.payloads import check_offered
 
-RETRY_BACKOFF_SECONDS = (5, 15, 60, 300, 900)
+S = InboundStatus
 
 
 @dataclass(frozen=True)
 class Claim:
-    """The right (or not) to process one inbound message.
+    """The right to process one inbound message (held until `lease_until`)."""
 
-    outcome: "process" (this worker answers it), "duplicate" (already answered), "busy"
-    (another worker holds a fresh claim on it).
-    """
-
-    outcome: str
     inbound_id: int
     contact_id: int
     conversation_id: str
     handled_by: str
-    content: str
     channel: str
     language: str
+    kind: InboundKind
+    text: str | None
+    payload: str | None
+    external_message_id: str
+    attempts: int  # including this one
+    failures: int  # earlier failures that counted against the retry budget
+
+    @property
+    def rasa_message_id(self) -> str:
+        """The id Rasa stores on the user event, so a retry can find an earlier answer."""
+        return f"in-{self.inbound_id}"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The result of recording a message: a claim to process it now, or why not."""
+
+    status: InboundStatus
+    claim: Claim | None = None
+    duplicate: bool = False
     replies: tuple[StoredReply, ...] = ()
 
 
-def get_or_create_contact(*, session: Session, channel: str, external_id: str) -> Contact:
-    """Return the contact for a channel user, creating it with a fresh opaque conversation id."""
+def get_or_create_contact(
+    *, session: Session, channel: str, external_id: str, lock: bool = False
+) -> Contact:
+    """Return the contact for a channel user, creating it with a fresh opaque conversation id.
+
+    `lock` takes the contact's row lock (PostgreSQL) until the transaction ends, so one
+    contact's messages are recorded one at a time across replicas.
+    """
     query = select(Contact).where(Contact.channel == channel, Contact.external_id == external_id)
+    if lock:
+        query = query.with_for_update()
     contact = session.execute(query).scalar_one_or_none()
     if contact is not None:
         return contact
@@ -47,7 +87,7 @@ def get_or_create_contact(*, session: Session, channel: str, external_id: str) -
                 channel=channel,
                 external_id=external_id,
                 conversation_id=uuid.uuid4().hex,
-                handled_by="bot",
+                handled_by=HandledBy.BOT.value,
                 active=True,
                 language="id",
             )
@@ -57,182 +97,256 @@ def get_or_create_contact(*, session: Session, channel: str, external_id: str) -
     return contact
 
 
-def _replies_of(session: Session, inbound_id: int) -> tuple[StoredReply, ...]:
-    rows = session.execute(
-        select(OutboundMessage)
-        .where(OutboundMessage.inbound_id == inbound_id)
-        .order_by(OutboundMessage.id)
-    ).scalars()
-    return tuple(StoredReply(id=row.id, reply=Reply.from_json(row.body)) for row in rows)
+def find_contact(*, session: Session, channel: str, external_id: str) -> Contact | None:
+    """Return the contact of a channel user, or None when it never wrote."""
+    return session.execute(
+        select(Contact).where(Contact.channel == channel, Contact.external_id == external_id)
+    ).scalar_one_or_none()
 
 
-def _claim(contact: Contact, row: InboundMessage, outcome: str, **extra: object) -> Claim:
+def _claim(contact: Contact, row: InboundMessage) -> Claim:
     return Claim(
-        outcome=outcome,
         inbound_id=row.id,
         contact_id=contact.id,
         conversation_id=contact.conversation_id,
         handled_by=contact.handled_by,
-        content=row.payload or row.text or "",
         channel=row.channel,
         language=contact.language,
-        **extra,  # type: ignore[arg-type]
+        kind=InboundKind(row.kind),
+        text=row.text,
+        payload=row.payload,
+        external_message_id=row.external_message_id,
+        attempts=row.attempts,
+        failures=row.failures,
     )
 
 
-def _try_take(session: Session, row: InboundMessage, now: datetime, stale_after: timedelta) -> bool:
-    """Atomically move a message to "processing" unless a fresh claim exists (compare-and-set)."""
-    result = session.execute(
-        update(InboundMessage)
+def _earlier_unfinished(contact_id: int, inbound_id: int):  # noqa: ANN202 - a SQL expression
+    earlier = InboundMessage.__table__.alias("earlier")
+    return (
+        select(earlier.c.id)
         .where(
-            InboundMessage.id == row.id,
-            InboundMessage.status != "processed",
-            or_(
-                InboundMessage.status != "processing",
-                InboundMessage.claimed_at.is_(None),
-                InboundMessage.claimed_at < now - stale_after,
-            ),
+            earlier.c.contact_id == contact_id,
+            earlier.c.id < inbound_id,
+            earlier.c.status.in_([s.value for s in UNFINISHED_INBOUND]),
         )
-        .values(status="processing", claimed_at=now, attempts=InboundMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
+        .exists()
     )
-    taken = result.rowcount == 1
-    session.refresh(row)
-    return taken
 
 
-def claim_inbound(
-    *, session: Session, message: IncomingMessage, now: datetime, stale_after: timedelta
-) -> Claim:
-    """Record an incoming message once; tell the caller whether to process it."""
+def record(*, session: Session, message: Inbound, now: datetime, lease: timedelta) -> Recorded:
+    """Record an incoming message once; claim it when no earlier message of its contact waits.
+
+    Raises PayloadRefused for a button payload this contact was not offered (nothing is kept).
+    """
     contact = get_or_create_contact(
-        session=session, channel=message.channel, external_id=message.user_id
+        session=session, channel=message.channel, external_id=message.user_id, lock=True
     )
     contact.last_seen_at = now
+    contact.active = True  # it wrote to us: reachable again even if it had blocked the bot
     if message.language:
         contact.language = message.language
-    query = select(InboundMessage).where(
-        InboundMessage.channel == message.channel,
-        InboundMessage.external_message_id == message.message_id,
-    )
-    row = session.execute(query).scalar_one_or_none()
-    if row is None:
-        try:
-            with session.begin_nested():
-                row = InboundMessage(
-                    contact_id=contact.id,
-                    channel=message.channel,
-                    external_message_id=message.message_id,
-                    text=message.text,
-                    payload=message.payload,
-                    status="processing",
-                    attempts=1,
-                    received_at=now,
-                    claimed_at=now,
-                )
-                session.add(row)
-            return _claim(contact, row, "process")
-        except IntegrityError:  # the same delivery arrived at another replica
-            row = session.execute(query).scalar_one()
-    if row.status == "processed":
-        return _claim(contact, row, "duplicate", replies=_replies_of(session, row.id))
-    if _try_take(session, row, now, stale_after):
-        return _claim(contact, row, "process")
-    return _claim(contact, row, "busy")
-
-
-def complete_inbound(
-    *, session: Session, inbound_id: int, replies: list[Reply], delivered: bool, now: datetime
-) -> tuple[StoredReply, ...]:
-    """Put the replies in the outbox and mark the message processed, in one transaction."""
-    row = session.get(InboundMessage, inbound_id)
-    if row is None:
-        raise LookupError(f"inbound message {inbound_id} does not exist")
-    stored = []
-    for reply in replies:
-        outbound = OutboundMessage(
-            contact_id=row.contact_id,
-            inbound_id=row.id,
-            channel=row.channel,
-            body=reply.to_json(),
-            status="delivered" if delivered else "pending",
-            attempts=0,
-            created_at=now,
-            next_attempt_at=None if delivered else now,
-            sent_at=now if delivered else None,
+    existing = session.execute(
+        select(InboundMessage).where(
+            InboundMessage.contact_id == contact.id,
+            InboundMessage.external_message_id == message.message_id,
         )
-        session.add(outbound)
-        session.flush()
-        stored.append(StoredReply(id=outbound.id, reply=reply))
-    row.status = "processed"
-    row.processed_at = now
-    row.last_error = None
-    return tuple(stored)
-
-
-def fail_inbound(
-    *, session: Session, inbound_id: int, error: str, now: datetime, max_attempts: int
-) -> int | None:
-    """Keep a message whose processing failed; return seconds until its retry (None if dead)."""
-    row = session.get(InboundMessage, inbound_id)
-    if row is None:
-        raise LookupError(f"inbound message {inbound_id} does not exist")
-    row.last_error = error[:500]
-    row.claimed_at = None
-    if row.attempts >= max_attempts:
-        row.status = "dead"
-        row.next_attempt_at = None
-        return None
-    delay = RETRY_BACKOFF_SECONDS[min(row.attempts, len(RETRY_BACKOFF_SECONDS)) - 1]
-    row.status = "failed"
-    row.next_attempt_at = now + timedelta(seconds=delay)
-    return delay
-
-
-def due_retries(*, session: Session, now: datetime, limit: int = 20) -> list[int]:
-    """Return ids of failed messages whose retry time has come, oldest first."""
-    return list(
-        session.execute(
-            select(InboundMessage.id)
-            .where(InboundMessage.status == "failed", InboundMessage.next_attempt_at <= now)
-            .order_by(InboundMessage.id)
-            .limit(limit)
-        ).scalars()
-    )
-
-
-def claim_retry(
-    *, session: Session, inbound_id: int, now: datetime, stale_after: timedelta
-) -> Claim | None:
-    """Claim a failed message for another attempt; None when someone else took it."""
-    row = session.get(InboundMessage, inbound_id)
-    if row is None or row.status != "failed":
-        return None
-    if not _try_take(session, row, now, stale_after):
-        return None
-    contact = session.get(Contact, row.contact_id)
-    assert contact is not None
-    return _claim(contact, row, "process")
-
-
-def outbox_after(
-    *, session: Session, channel: str, user_id: str, after_id: int, limit: int = 50
-) -> tuple[StoredReply, ...]:
-    """Return a contact's replies with an id above `after_id`; mark pending ones delivered."""
-    contact = session.execute(
-        select(Contact).where(Contact.channel == channel, Contact.external_id == user_id)
     ).scalar_one_or_none()
-    if contact is None:
-        return ()
-    rows = list(
-        session.execute(
-            select(OutboundMessage)
-            .where(and_(OutboundMessage.contact_id == contact.id, OutboundMessage.id > after_id))
-            .order_by(OutboundMessage.id)
-            .limit(limit)
-        ).scalars()
+    if existing is not None:
+        return Recorded(
+            status=S(existing.status),
+            duplicate=True,
+            replies=outbox.replies_to(session=session, inbound_id=existing.id),
+        )
+    if message.kind == InboundKind.BUTTON:
+        check_offered(session=session, contact_id=contact.id, payload=message.payload or "")
+    row = InboundMessage(
+        contact_id=contact.id,
+        channel=message.channel,
+        external_message_id=message.message_id,
+        kind=message.kind.value,
+        text=message.text,
+        payload=message.payload,
+        status=S.RECEIVED.value,
+        attempts=0,
+        failures=0,
+        received_at=now,
     )
-    for row in rows:
-        if row.status == "pending":
-            row.status = "delivered"
-    return tuple(StoredReply(id=row.id, reply=Reply.from_json(row.body)) for row in rows)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # the same delivery reached another replica a moment ago
+        return Recorded(status=S.PROCESSING, duplicate=True)
+    head = not session.execute(select(_earlier_unfinished(contact.id, row.id))).scalar()
+    if not head:
+        return Recorded(status=S.RECEIVED)
+    row.status, row.attempts = S.PROCESSING.value, 1
+    row.claimed_at, row.lease_until = now, now + lease
+    return Recorded(status=S.PROCESSING, claim=_claim(contact, row))
+
+
+def _eligible(now: datetime):  # noqa: ANN202 - a SQL expression
+    return or_(
+        InboundMessage.status == S.RECEIVED.value,
+        and_(InboundMessage.status == S.RETRYING.value, InboundMessage.next_attempt_at <= now),
+        and_(InboundMessage.status == S.PROCESSING.value, InboundMessage.lease_until < now),
+    )
+
+
+def due_heads(
+    *, session: Session, now: datetime, limit: int, exclude: frozenset[int] = frozenset()
+) -> list[int]:
+    """Return contacts whose oldest unfinished message may be claimed now, oldest first."""
+    heads = (
+        select(func.min(InboundMessage.id))
+        .where(InboundMessage.status.in_([s.value for s in UNFINISHED_INBOUND]))
+        .group_by(InboundMessage.contact_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(InboundMessage.contact_id)
+        .where(InboundMessage.id.in_(heads), _eligible(now))
+        .order_by(InboundMessage.id)
+        .limit(limit + len(exclude))
+    )
+    return [c for c in session.execute(query).scalars() if c not in exclude][:limit]
+
+
+def claim_head(
+    *, session: Session, contact_id: int, now: datetime, lease: timedelta
+) -> Claim | None:
+    """Claim the contact's oldest unfinished message when it may be processed now (CAS)."""
+    row = session.execute(
+        select(InboundMessage)
+        .where(
+            InboundMessage.contact_id == contact_id,
+            InboundMessage.status.in_([s.value for s in UNFINISHED_INBOUND]),
+        )
+        .order_by(InboundMessage.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    taken = session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.id == row.id, _eligible(now))
+        .values(
+            status=S.PROCESSING.value,
+            claimed_at=now,
+            lease_until=now + lease,
+            attempts=InboundMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        return None
+    session.refresh(row)
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    return _claim(contact, row)
+
+
+@dataclass(frozen=True)
+class Completed:
+    """The stored replies of a processed message, and whether the contact has more waiting."""
+
+    replies: tuple[StoredReply, ...]
+    more_waiting: bool
+    lost: bool = False  # the claim had expired and another worker took the message
+
+
+def _held(session: Session, claim: Claim) -> InboundMessage | None:
+    """Return the claimed row, or None when the claim was lost (expired and taken over)."""
+    row = session.get(InboundMessage, claim.inbound_id, with_for_update=True)
+    if row is None or row.status != S.PROCESSING.value or row.attempts != claim.attempts:
+        return None
+    return row
+
+
+def complete(
+    *,
+    session: Session,
+    claim: Claim,
+    replies: list[Reply],
+    delivered: bool,
+    now: datetime,
+    status: InboundStatus = S.PROCESSED,
+    language: str | None = None,
+) -> Completed:
+    """Put the replies in the outbox and finish the message, in one transaction."""
+    row = _held(session, claim)
+    if row is None:
+        return Completed(replies=(), more_waiting=True, lost=True)
+    if language is not None:
+        contact = session.get(Contact, row.contact_id)
+        if contact is not None:
+            contact.language = language
+    if status == S.GIVEN_UP:
+        row.failures += 1
+    stored = outbox.add_replies(
+        session=session, inbound=row, replies=replies, delivered=delivered, now=now
+    )
+    row.status, row.processed_at = status.value, now
+    row.lease_until = row.next_attempt_at = None
+    if status == S.PROCESSED:
+        row.last_error = None
+    more = session.execute(
+        select(InboundMessage.id)
+        .where(
+            InboundMessage.contact_id == row.contact_id,
+            InboundMessage.status.in_([s.value for s in UNFINISHED_INBOUND]),
+        )
+        .limit(1)
+    ).first()
+    return Completed(replies=stored, more_waiting=more is not None)
+
+
+def retry_later(*, session: Session, claim: Claim, error: str, at: datetime, counts: bool) -> int:
+    """Keep a message whose processing failed for another try at `at`; return its failures."""
+    row = _held(session, claim)
+    if row is None:
+        return claim.failures
+    if counts:
+        row.failures += 1
+    row.status, row.next_attempt_at, row.lease_until = S.RETRYING.value, at, None
+    row.last_error = error[:500]
+    return int(row.failures)
+
+
+def release(*, session: Session, inbound_ids: list[int], now: datetime) -> int:
+    """Give claims back (a stopping worker): retried at once by whoever runs next."""
+    if not inbound_ids:
+        return 0
+    return int(
+        session.execute(
+            update(InboundMessage)
+            .where(
+                InboundMessage.id.in_(inbound_ids),
+                InboundMessage.status == S.PROCESSING.value,
+            )
+            .values(status=S.RETRYING.value, next_attempt_at=now, lease_until=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
+def status_of(*, session: Session, contact_id: int, external_message_id: str) -> str | None:
+    """Return the status of one of a contact's messages, or None when it was never recorded."""
+    return session.execute(
+        select(InboundMessage.status).where(
+            InboundMessage.contact_id == contact_id,
+            InboundMessage.external_message_id == external_message_id,
+        )
+    ).scalar_one_or_none()
+
+
+def unfinished_count(*, session: Session, contact_id: int) -> int:
+    """Return how many of a contact's messages still wait for an answer."""
+    return int(
+        session.execute(
+            select(func.count(InboundMessage.id)).where(
+                InboundMessage.contact_id == contact_id,
+                InboundMessage.status.in_([s.value for s in UNFINISHED_INBOUND]),
+            )
+        ).scalar_one()
+    )

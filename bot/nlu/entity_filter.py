@@ -10,7 +10,6 @@ one of the canonical keys of docs/architecture.md, and a `date` only when
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,26 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.schedule.dates import parse_date_expression
-
-CANONICAL_VALUES: dict[str, frozenset[str]] = {
-    "office": frozenset({"pontianak", "mpp-pontianak", "singkawang"}),
-    "service": frozenset(
-        {"paspor-biasa", "e-paspor", "percepatan", "baru", "penggantian", "anak", "hilang", "rusak"}
-    ),
-}
-DATE_ENTITY = "date"
-
-
-def is_usable(entity: dict[str, Any]) -> bool:
-    """Return True when an action can use this extracted entity."""
-    name = entity.get("entity")
-    value = str(entity.get("value", "")).strip().lower()
-    if name in CANONICAL_VALUES:
-        return value in CANONICAL_VALUES[name]
-    if name == DATE_ENTITY:
-        return parse_date_expression(value, now=datetime.now(timezone.utc)) is not None
-    return True
+from bot.nlu.entity_values import is_usable
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

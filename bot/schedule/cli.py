@@ -73,6 +73,6 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
     for release in releases:
         slots = f"{release.slots} slots" if release.slots else "slots not announced"
         service = f" ({release.service_name})" if release.service_name else ""
-        when = format_datetime_id(release.opens_at, settings.timezone)
+        when = format_datetime_id(release.opens_at)
         print(f"{when}  {release.office_key}{service}  {slots}  {release.booking_channel}")
     return 0

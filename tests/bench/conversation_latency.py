@@ -96,18 +96,34 @@ def memory_text(memory: dict[str, tuple[float, float]]) -> str:
     )
 
 
+_TOKENS: dict[str, str] = {}
+
+
+async def bearer(client: aiohttp.ClientSession, api_url: str, citizen: str) -> dict[str, str]:
+    """Return the Authorization header of a citizen's conversation, opening it on first use."""
+    if citizen not in _TOKENS:
+        base = api_url.rsplit("/api/", 1)[0]
+        async with client.post(f"{base}/api/conversations") as response:
+            if response.status != 201:
+                raise RuntimeError(f"opening a conversation: HTTP {response.status}")
+            _TOKENS[citizen] = (await response.json())["token"]
+    return {"Authorization": f"Bearer {_TOKENS[citizen]}"}
+
+
 async def play(stack: RunningStack, rounds: int) -> dict[str, list[float]]:
     url = f"{stack.settings.gateway_url}/api/messages"
     timings: dict[str, list[float]] = {text: [] for text in CONVERSATION}
     async with aiohttp.ClientSession() as client:
         for warm in ("halo", "kuota kapan", "jam buka"):
-            async with client.post(url, json={"sender": "warm-up", "text": warm}) as response:
+            headers = await bearer(client, url, "warm-up")
+            async with client.post(url, json={"text": warm}, headers=headers) as response:
                 await response.read()
         for _ in range(rounds):
             sender = f"bench-{uuid.uuid4().hex[:12]}"
+            headers = await bearer(client, url, sender)
             for text in CONVERSATION:
                 started = time.perf_counter()
-                async with client.post(url, json={"sender": sender, "text": text}) as response:
+                async with client.post(url, json={"text": text}, headers=headers) as response:
                     body = await response.json()
                     if response.status != 200 or not body.get("replies"):
                         raise RuntimeError(f"{text!r}: HTTP {response.status} {body}")

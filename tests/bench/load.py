@@ -30,6 +30,7 @@ import aiohttp
 from bot import PROJECT_ROOT
 from tests.bench.conversation_latency import (
     CONVERSATION,
+    bearer,
     machine,
     measure_memory,
     memory_text,
@@ -77,10 +78,19 @@ async def _send(
     result: Result,
     due: float | None = None,
 ):
-    """Send one message; its latency counts from `due` (when it should have gone) if given."""
+    """Send one message; its latency counts from `due` (when it should have gone) if given.
+
+    A new citizen's conversation is opened first (as the web chat page does when it loads);
+    with `due`, that time counts too.
+    """
+    try:
+        headers = await bearer(client, url, sender)
+    except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError):
+        result.errors += 1
+        return
     started = time.perf_counter() if due is None else due
     try:
-        async with client.post(url, json={"sender": sender, "text": text}) as response:
+        async with client.post(url, json={"text": text}, headers=headers) as response:
             body = await response.json()
             ok = response.status == 200 and bool(body.get("replies"))
     except (aiohttp.ClientError, asyncio.TimeoutError):

@@ -52,12 +52,30 @@ async def test_set_webhook_needs_the_secret(telegram_env, monkeypatch, capsys):
     assert telegram_env.calls_of("setWebhook") == []
 
 
-async def test_telegram_errors_are_reported_not_raised(telegram_env, capsys):
-    telegram_env.fail_next(
-        "setWebhook", 400, "Bad Request: bad webhook: HTTPS url must be provided"
-    )
-    assert await run_cli("set-webhook", "http://example.org/telegram/webhook") == 1
-    assert "https url must be provided" in capsys.readouterr().out.lower()
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://example.org/telegram/webhook", "An HTTPS URL must be provided"),
+        ("https://example.org:8080/telegram/webhook", "ports 80, 88, 443 or 8443"),
+    ],
+)
+async def test_telegram_refusals_are_reported_not_raised(telegram_env, capsys, url, reason):
+    assert await run_cli("set-webhook", url) == 1
+    assert reason.lower() in capsys.readouterr().out.lower()
+    assert telegram_env.webhook == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["not a url"], "is not a URL"),
+        (["https://paspor.example.go.id/telegram/webhook", "--max-connections", "0"], "between"),
+    ],
+)
+async def test_bad_arguments_never_reach_telegram(telegram_env, capsys, args, reason):
+    assert await run_cli("set-webhook", *args) == 2
+    assert reason in capsys.readouterr().out
+    assert telegram_env.calls_of("setWebhook") == []
 
 
 async def test_commands_need_a_token(telegram_env, monkeypatch, capsys):

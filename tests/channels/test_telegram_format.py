@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram_format import (
+from bot.channels.telegram.format import (
+    LIMITS,
+    button_callback_data,
     message_parts,
     parse_callback_data,
     plain_text,
+    reply_keyboard,
     split_text,
     telegram_length,
     to_html,
 )
-from bot.inbox.messages import Button, Reply
+from bot.inbox.messages import Button, Reply, pack_replies
+from tests.helpers.fake_telegram import parse_html
 
 
 @pytest.mark.parametrize(
@@ -33,6 +37,7 @@ from bot.inbox.messages import Button, Reply
 )
 def test_to_html_escapes_and_converts(text, expected):
     assert to_html(text) == expected
+    parse_html(expected)  # and Telegram's HTML parser accepts it
 
 
 def test_plain_text_drops_the_markup():
@@ -83,3 +88,29 @@ def test_image_is_sent_as_a_link_and_buttons_need_text():
 )
 def test_callback_data(data, parsed):
     assert parse_callback_data(data) == parsed
+
+
+def test_callback_data_is_ours_and_fits_telegrams_64_bytes():
+    data = button_callback_data(2**63 - 1, LIMITS.max_buttons - 1)
+    assert len(data.encode()) <= 64
+    assert parse_callback_data(data) == (2**63 - 1, LIMITS.max_buttons - 1)
+    assert parse_callback_data("b:1:" + "9" * 62) is None  # over 64 bytes: never ours
+
+
+def test_the_keyboard_has_one_button_per_row_within_the_limits():
+    buttons = tuple(Button(f"Pilihan {i}\n  baru", f"/p{i}") for i in range(25))
+    rows = reply_keyboard(17, Reply(text="?", buttons=buttons)).inline_keyboard
+    assert len(rows) == LIMITS.max_buttons and all(len(row) == 1 for row in rows)
+    assert rows[0][0].text == "Pilihan 0 baru"
+    assert [row[0].callback_data for row in rows[:2]] == ["b:17:0", "b:17:1"]
+    assert reply_keyboard(17, Reply(text="tanpa tombol")) is None
+
+
+def test_a_turn_packs_into_as_few_telegram_messages_as_fit():
+    four = [Reply(text=t) for t in ("satu", "dua", "tiga")] + [
+        Reply(text="empat", buttons=(Button("Ya", "/affirm"),))
+    ]
+    (packed,) = pack_replies(four, LIMITS.max_text_chars)
+    assert packed.text == "satu\n\ndua\n\ntiga\n\nempat" and packed.buttons == four[-1].buttons
+    long = [Reply(text=c * 3000) for c in "abcd"]
+    assert pack_replies(long, LIMITS.max_text_chars) == long

@@ -6,9 +6,8 @@ import logging
 
 import pytest
 
-from bot.channels.telegram_webhook import WEBHOOK_PATH
 from bot.logging_setup import mask_personal_data
-from tests.channels.conftest import BOT_TOKEN, HEADERS
+from tests.channels.conftest import BOT_TOKEN
 from tests.helpers import telegram_updates as tg
 
 
@@ -20,10 +19,15 @@ def test_a_bot_token_inside_a_request_url_is_masked():
 
 
 @pytest.mark.timeout(60)
-async def test_logs_mask_the_chat_id(gateway, fake_telegram, caplog):
+async def test_logs_mask_the_chat_id(gateway, fake_telegram, fake_rasa, caplog):
     caplog.set_level(logging.DEBUG, logger="bot")
-    await gateway.post(WEBHOOK_PATH, json=tg.text(1, "halo"), headers=HEADERS)
-    await fake_telegram.wait_for("sendMessage", 2)
+    await gateway.post(tg.text(1, "halo"))
+    await gateway.post(tg.text(1, "halo"))  # a duplicate is logged too
+    await gateway.post(tg.callback(2, "b:999999:0"))  # a press on nothing of ours
+    fake_telegram.blocked.add(tg.CHAT_ID)
+    await fake_telegram.wait_for("sendMessage")
     messages = [record.getMessage() for record in caplog.records if record.name.startswith("bot")]
     assert any("telegram update 1 from 11***11" in message for message in messages)
+    assert any("duplicate telegram message 1 from 11***11" in message for message in messages)
     assert not any(str(tg.CHAT_ID) in message for message in messages)
+    assert not any(BOT_TOKEN in message for message in messages)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.channels.telegram.settings import TelegramSettings
+from bot.settings import SettingsError
 
 TOKEN = "123456789:AAEhBOweik9ai2o4M7bTestTokenForFakeServer"
 NAMES = (
     "BOT_ENV",
-    "RASA_TOKEN",
-    "DATABASE_URL",
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_MODE",
     "TELEGRAM_WEBHOOK_SECRET",
@@ -22,42 +19,42 @@ NAMES = (
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
+def clean_env(monkeypatch):
     for name in NAMES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-def load():
-    return load_settings(env_file=Path("/nonexistent"))
 
 
 def test_telegram_is_off_without_a_token():
-    settings = load()
-    assert not settings.telegram_enabled
-    assert settings.telegram_api_url == "https://api.telegram.org/bot"
-    assert settings.telegram_file_url == "https://api.telegram.org/file/bot"
-    assert settings.telegram_mode == "webhook"
+    settings = TelegramSettings.from_env()
+    assert not settings.enabled
+    assert settings.api_url == "https://api.telegram.org/bot"
+    assert settings.file_url == "https://api.telegram.org/file/bot"
+    assert settings.mode == "webhook"
 
 
 def test_telegram_settings_are_read(monkeypatch):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("TELEGRAM_MODE", "polling")
-    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/bot")
-    settings = load()
-    assert settings.telegram_enabled and settings.telegram_mode == "polling"
-    assert settings.telegram_api_url == "http://127.0.0.1:8081/bot"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", f" {TOKEN} ")
+    monkeypatch.setenv("TELEGRAM_MODE", "POLLING")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s" * 16)
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/bot/")
+    settings = TelegramSettings.from_env()
+    assert settings.enabled and settings.bot_token == TOKEN
+    assert settings.mode == "polling" and settings.webhook_secret == "s" * 16
+    assert settings.api_url == "http://127.0.0.1:8081/bot"
 
 
 def test_production_webhook_needs_the_secret(monkeypatch):
     monkeypatch.setenv("BOT_ENV", "production")
-    monkeypatch.setenv("RASA_TOKEN", "x" * 32)
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://u:p@db/bot")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
-        load()
+        TelegramSettings.from_env()
     monkeypatch.setenv("TELEGRAM_MODE", "polling")
-    assert load().telegram_mode == "polling"
+    assert TelegramSettings.from_env().mode == "polling"
+
+
+def test_without_a_token_nothing_else_is_required(monkeypatch):
+    monkeypatch.setenv("BOT_ENV", "production")
+    assert not TelegramSettings.from_env().enabled
 
 
 @pytest.mark.parametrize(
@@ -67,6 +64,7 @@ def test_production_webhook_needs_the_secret(monkeypatch):
         ("TELEGRAM_MODE", "carrier-pigeon"),
         ("TELEGRAM_WEBHOOK_SECRET", "short"),
         ("TELEGRAM_WEBHOOK_SECRET", "has spaces in it, not allowed"),
+        ("TELEGRAM_WEBHOOK_SECRET", "x" * 257),
         ("TELEGRAM_API_URL", "api.telegram.org/bot"),
         ("TELEGRAM_FILE_URL", "ftp://files"),
     ],
@@ -75,4 +73,4 @@ def test_bad_values_name_the_variable(monkeypatch, name, value):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
-        load()
+        TelegramSettings.from_env()

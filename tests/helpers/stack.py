@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -48,15 +49,33 @@ class RunningStack:
     log_dir: Path
     tracker_url: str
     processes: Stack
+    tokens: dict[str, str] = field(default_factory=dict)
 
-    async def send(self, body: dict) -> list[dict]:
-        """POST one web chat message (`text` or `payload`) to the gateway; return the replies."""
+    async def send(self, body: dict, conversation: str = "") -> list[dict]:
+        """POST one web chat message (`text` or `payload`) in a conversation; return the replies.
+
+        `conversation` names a citizen within the test: the first message under a name opens a
+        conversation (POST /api/conversations) and later ones reuse its token; "" is a new one.
+        """
         async with aiohttp.ClientSession() as client:
+            token = await self.token(client, conversation)
             url = f"{self.settings.gateway_url}/api/messages"
-            async with client.post(url, json=body) as response:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with client.post(url, json=body, headers=headers) as response:
                 data = await response.json()
                 assert response.status == 200, data
                 return list(data["replies"])
+
+    async def token(self, client: aiohttp.ClientSession, conversation: str = "") -> str:
+        """Return the token of a named conversation, opening it on first use."""
+        if conversation and conversation in self.tokens:
+            return self.tokens[conversation]
+        async with client.post(f"{self.settings.gateway_url}/api/conversations") as response:
+            assert response.status == 201, await response.text()
+            token = str((await response.json())["token"])
+        if conversation:
+            self.tokens[conversation] = token
+        return token
 
     def logs(self) -> str:
         return "\n".join(
@@ -72,10 +91,12 @@ def start_stack(
     database_url: str | None = None,
     tracker_url: str | None = None,
     extra_env: dict[str, str] | None = None,
+    **overrides: Any,
 ) -> RunningStack:
     """Seed a fresh database (a SQLite file in `workdir` unless given), start the three processes.
 
-    The caller stops them. `extra_env` overrides the environment (lock store, Sanic workers).
+    The caller stops them. `extra_env` overrides the environment (lock store, Sanic workers);
+    `overrides` are fields of `Settings` (timeouts).
     """
     database_url = database_url or f"sqlite:///{workdir / 'bot.db'}"
     upgrade_database(database_url)
@@ -88,8 +109,10 @@ def start_stack(
         database_url=database_url,
         rasa_url=f"http://127.0.0.1:{free_port()}",
         rasa_token=secrets.token_urlsafe(24),
+        action_server_token=secrets.token_urlsafe(24),
         action_server_url=f"http://127.0.0.1:{free_port()}",
         gateway_port=free_port(),
+        **overrides,
     )
     tracker_url = tracker_url or f"sqlite:///{workdir / 'tracker.db'}"
     processes = Stack(
@@ -99,6 +122,11 @@ def start_stack(
         extra_env={
             "TRACKER_STORE_URL": tracker_url,
             "LOCK_STORE_TYPE": "in_memory",
+            # tests and benchmarks open many conversations from one address, quickly
+            "WEBCHAT_CONVERSATIONS_PER_MINUTE": "100000",
+            "WEBCHAT_CONVERSATION_BURST": "10000",
+            "WEBCHAT_MESSAGES_PER_MINUTE": "100000",
+            "WEBCHAT_MESSAGE_BURST": "10000",
             **(extra_env or {}),
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 CHAT_ID = 1111111
+OTHER_CHAT_ID = 2222222
 GROUP_ID = -100222333
 
 
@@ -38,7 +39,7 @@ def message(update_id: int, chat_id: int = CHAT_ID, **content: Any) -> dict[str,
         "update_id": update_id,
         "message": {
             "message_id": 1000 + update_id,
-            "from": _user(),
+            "from": _user(chat_id if chat_id > 0 else CHAT_ID),
             "chat": _chat(chat_id),
             "date": 1441645532,
             **content,
@@ -74,6 +75,14 @@ def edited(update_id: int, value: str, chat_id: int = CHAT_ID) -> dict[str, Any]
     }
 
 
+def inline_query(update_id: int, query: str = "paspor") -> dict[str, Any]:
+    """An inline query (`@bot paspor` typed in any chat): not something we handle."""
+    return {
+        "update_id": update_id,
+        "inline_query": {"id": f"iq-{update_id}", "from": _user(), "query": query, "offset": ""},
+    }
+
+
 def callback(
     update_id: int, data: str, chat_id: int = CHAT_ID, message_id: int = 500
 ) -> dict[str, Any]:
@@ -82,7 +91,7 @@ def callback(
         "update_id": update_id,
         "callback_query": {
             "id": f"cbq-{update_id}",
-            "from": _user(),
+            "from": _user(chat_id if chat_id > 0 else CHAT_ID),
             "chat_instance": "-123456789",
             "data": data,
             "message": {

@@ -1,9 +1,10 @@
-"""Database work of the outbox sender: claim due replies, record the outcome of a send.
+"""The outbox: replies waiting for, or done with, delivery (every database step of it).
 
-A row moves pending -> sending (a lease until `next_attempt_at`) -> sent | pending (retry) |
-failed. Only the oldest unfinished row of a contact is ever claimed, so one contact's replies
-leave in id order even while an earlier one waits for its retry. Push channels (Telegram,
-WhatsApp) use this; the web chat marks its replies delivered when the page fetches them.
+States are `OutboxStatus` (bot/inbox/models.py). Push channels (Telegram, WhatsApp): a row
+moves pending → sending (a lease until `next_attempt_at`) → sent | pending (retry) | failed.
+Only the oldest unfinished row of a contact is ever claimed, so one contact's replies leave in
+id order even while an earlier one waits for its retry. Pull channels (the web chat): pending →
+delivered when the client receives it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.inbox.messages import Reply
-from bot.inbox.models import Contact, OutboundMessage
+from bot.inbox.messages import Reply, StoredReply
+from bot.inbox.models import (
+    UNFINISHED_OUTBOX,
+    Contact,
+    InboundMessage,
+    OutboundMessage,
+    OutboxStatus,
+)
 
-UNFINISHED = ("pending", "sending")
+Out = OutboxStatus
+UNFINISHED = [s.value for s in UNFINISHED_OUTBOX]
 PROGRESS_KEY = "delivery"  # body[PROGRESS_KEY] = {"parts_sent": n} for multi-part messages
 
 
@@ -32,6 +40,80 @@ class Outgoing:
     reply: Reply
     attempts: int  # including this one
     parts_sent: int = 0  # parts of a split message already delivered by earlier attempts
+
+
+# ----- writing replies --------------------------------------------------------------------
+
+
+def add_replies(
+    *,
+    session: Session,
+    inbound: InboundMessage,
+    replies: list[Reply],
+    delivered: bool,
+    now: datetime,
+) -> tuple[StoredReply, ...]:
+    """Queue a message's replies (or record them delivered, for a synchronous answer)."""
+    stored = []
+    for reply in replies:
+        row = OutboundMessage(
+            contact_id=inbound.contact_id,
+            inbound_id=inbound.id,
+            channel=inbound.channel,
+            body=reply.to_json(),
+            status=(Out.DELIVERED if delivered else Out.PENDING).value,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=None if delivered else now,
+            sent_at=now if delivered else None,
+        )
+        session.add(row)
+        session.flush()
+        stored.append(StoredReply(id=row.id, reply=reply, in_reply_to=inbound.external_message_id))
+    return tuple(stored)
+
+
+def _stored(rows: Any) -> tuple[StoredReply, ...]:
+    return tuple(
+        StoredReply(id=row.id, reply=Reply.from_json(row.body), in_reply_to=in_reply_to)
+        for row, in_reply_to in rows
+    )
+
+
+def replies_to(*, session: Session, inbound_id: int) -> tuple[StoredReply, ...]:
+    """Return the replies of one inbound message, in order."""
+    rows = session.execute(
+        select(OutboundMessage, InboundMessage.external_message_id)
+        .join(InboundMessage, InboundMessage.id == OutboundMessage.inbound_id)
+        .where(OutboundMessage.inbound_id == inbound_id)
+        .order_by(OutboundMessage.id)
+    ).all()
+    return _stored(rows)
+
+
+def fetch_after(
+    *, session: Session, contact_id: int, after_id: int, limit: int = 50
+) -> tuple[StoredReply, ...]:
+    """Return a contact's replies with an id above `after_id`; pending ones become delivered."""
+    rows = session.execute(
+        select(OutboundMessage, InboundMessage.external_message_id)
+        .outerjoin(InboundMessage, InboundMessage.id == OutboundMessage.inbound_id)
+        .where(OutboundMessage.contact_id == contact_id, OutboundMessage.id > after_id)
+        .order_by(OutboundMessage.id)
+        .limit(limit)
+    ).all()
+    pending = [row.id for row, _ in rows if row.status == Out.PENDING.value]
+    if pending:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(pending), OutboundMessage.status == Out.PENDING.value)
+            .values(status=Out.DELIVERED.value, next_attempt_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    return _stored(rows)
+
+
+# ----- push delivery ----------------------------------------------------------------------
 
 
 def claim_due(
@@ -59,11 +141,11 @@ def claim_due(
         .join(Contact, Contact.id == OutboundMessage.contact_id)
         .where(OutboundMessage.id.in_(heads), OutboundMessage.next_attempt_at <= now)
         .order_by(OutboundMessage.id)
-        .limit(limit)
+        .limit(limit + len(exclude_contacts))
     ).all()
-    claimed = []
+    claimed: list[Outgoing] = []
     for row, recipient in rows:
-        if row.contact_id in exclude_contacts:
+        if row.contact_id in exclude_contacts or len(claimed) >= limit:
             continue
         taken = session.execute(
             update(OutboundMessage)
@@ -73,7 +155,7 @@ def claim_due(
                 OutboundMessage.next_attempt_at <= now,
             )
             .values(
-                status="sending",
+                status=Out.SENDING.value,
                 next_attempt_at=now + lease,
                 attempts=OutboundMessage.attempts + 1,
             )
@@ -105,25 +187,30 @@ def mark_sent(*, session: Session, outbound_id: int, now: datetime) -> None:
     """Record a successful delivery."""
     row = session.get(OutboundMessage, outbound_id)
     if row is not None:
-        row.status, row.sent_at, row.next_attempt_at, row.last_error = "sent", now, None, None
+        row.status, row.sent_at, row.next_attempt_at, row.last_error = (
+            Out.SENT.value,
+            now,
+            None,
+            None,
+        )
 
 
 def reschedule(
     *, session: Session, outbound_id: int, at: datetime, error: str, parts_sent: int
 ) -> None:
     """Put a reply back in the queue for another attempt at `at`."""
-    _set_outcome(session, outbound_id, "pending", at, error, parts_sent)
+    _set_outcome(session, outbound_id, Out.PENDING, at, error, parts_sent)
 
 
 def mark_failed(*, session: Session, outbound_id: int, error: str, parts_sent: int = 0) -> None:
     """Give up on one reply."""
-    _set_outcome(session, outbound_id, "failed", None, error, parts_sent)
+    _set_outcome(session, outbound_id, Out.FAILED, None, error, parts_sent)
 
 
 def _set_outcome(
     session: Session,
     outbound_id: int,
-    status: str,
+    status: OutboxStatus,
     next_attempt_at: datetime | None,
     error: str,
     parts_sent: int,
@@ -131,9 +218,26 @@ def _set_outcome(
     row = session.get(OutboundMessage, outbound_id)
     if row is None:
         return
-    row.status, row.next_attempt_at, row.last_error = status, next_attempt_at, error[:500]
+    row.status, row.next_attempt_at, row.last_error = status.value, next_attempt_at, error[:500]
     if parts_sent:
         _set_progress(row, parts_sent)
+
+
+def release(*, session: Session, outbound_ids: list[int], now: datetime) -> int:
+    """Give leases back (a stopping sender): the rows are due again at once."""
+    if not outbound_ids:
+        return 0
+    return int(
+        session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id.in_(outbound_ids),
+                OutboundMessage.status == Out.SENDING.value,
+            )
+            .values(status=Out.PENDING.value, next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def deactivate_contact(*, session: Session, contact_id: int, error: str) -> int:
@@ -148,25 +252,10 @@ def deactivate_contact(*, session: Session, contact_id: int, error: str) -> int:
                 OutboundMessage.contact_id == contact_id,
                 OutboundMessage.status.in_(UNFINISHED),
             )
-            .values(status="failed", next_attempt_at=None, last_error=error[:500])
+            .values(status=Out.FAILED.value, next_attempt_at=None, last_error=error[:500])
             .execution_options(synchronize_session=False)
         ).rowcount
     )
-
-
-def reactivate_contact(*, session: Session, channel: str, external_id: str) -> bool:
-    """Mark a contact reachable again (it wrote to us); return True when it was inactive."""
-    result = session.execute(
-        update(Contact)
-        .where(
-            Contact.channel == channel,
-            Contact.external_id == external_id,
-            Contact.active.is_(False),
-        )
-        .values(active=True)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
 
 
 def next_due_at(*, session: Session, channel: str) -> datetime | None:
@@ -182,18 +271,19 @@ def button_payload(
     *, session: Session, channel: str, recipient: str, outbound_id: int, index: int
 ) -> str | None:
     """Return the payload of button `index` of a reply sent to `recipient`, else None."""
-    row = session.execute(
+    body = session.execute(
         select(OutboundMessage.body)
         .join(Contact, Contact.id == OutboundMessage.contact_id)
         .where(
             OutboundMessage.id == outbound_id,
             OutboundMessage.channel == channel,
+            Contact.channel == channel,
             Contact.external_id == recipient,
         )
     ).scalar_one_or_none()
-    if row is None:
+    if not isinstance(body, dict):
         return None
-    buttons = Reply.from_json(row).buttons
+    buttons = Reply.from_json(body).buttons
     if not 0 <= index < len(buttons):
         return None
     return buttons[index].payload or None

@@ -13,12 +13,20 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.channels.base import ChannelLimits
 from bot.inbox.messages import Reply
 
-MAX_MESSAGE_CHARS = 4096
-MAX_BUTTON_TITLE_CHARS = 64
-MAX_BUTTONS = 20
+# The Bot API's limits (https://core.telegram.org/bots/api#sendmessage, #inlinekeyboardbutton)
+# and its published broadcast guidance: ~30 messages/s overall, about 1/s in one chat.
+LIMITS = ChannelLimits(
+    max_text_chars=4096,
+    max_buttons=20,
+    max_button_title_chars=64,
+    messages_per_second=30.0,
+    per_contact_interval_seconds=1.0,
+)
 BUTTON_PREFIX = "b"
+_CALLBACK = re.compile(rf"{BUTTON_PREFIX}:([0-9]{{1,15}}):([0-9]{{1,2}})")  # ASCII digits, bounded
 
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
@@ -88,7 +96,7 @@ def _hard_split(text: str, limit: int) -> list[str]:
     return parts
 
 
-def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+def split_text(text: str, limit: int = LIMITS.max_text_chars) -> list[str]:
     """Split text into parts of at most `limit` characters, at paragraph boundaries if possible."""
     if telegram_length(text) <= limit:
         return [text]
@@ -129,18 +137,14 @@ def button_callback_data(outbound_id: int, index: int) -> str:
 
 def parse_callback_data(data: str | None) -> tuple[int, int] | None:
     """Return (outbound id, button index) from callback data; None when it is not ours."""
-    if not data or len(data) > 64:
-        return None
-    kind, *args = data.split(":")
-    if kind != BUTTON_PREFIX or len(args) != 2 or not all(arg.isdigit() for arg in args):
-        return None
-    return int(args[0]), int(args[1])
+    match = _CALLBACK.fullmatch(data or "")
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def _title(title: str) -> str:
     title = " ".join(title.split()) or "…"
-    if len(title) > MAX_BUTTON_TITLE_CHARS:
-        title = title[: MAX_BUTTON_TITLE_CHARS - 1] + "…"
+    if len(title) > LIMITS.max_button_title_chars:
+        title = title[: LIMITS.max_button_title_chars - 1] + "…"
     return title
 
 
@@ -154,6 +158,6 @@ def reply_keyboard(outbound_id: int, reply: Reply) -> InlineKeyboardMarkup | Non
                 _title(button.title), callback_data=button_callback_data(outbound_id, i)
             )
         ]
-        for i, button in enumerate(reply.buttons[:MAX_BUTTONS])
+        for i, button in enumerate(reply.buttons[: LIMITS.max_buttons])
     ]
     return InlineKeyboardMarkup(rows)

@@ -1,4 +1,4 @@
-"""A channel-neutral outbox worker: deliver pending replies in order, within rate limits.
+"""Delivering the outbox: one worker per push channel, in order, within the channel's limits.
 
 A channel supplies `send(outgoing)` and translates its API's errors into the exceptions
 below; the worker claims due rows (compare-and-set, so several gateway replicas can run one),
@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels import outbox_store
-from bot.channels.outbox_store import Outgoing
 from bot.db.base import utcnow
 from bot.db.engine import run_db
+from bot.inbox import outbox
+from bot.inbox.outbox import Outgoing
 from bot.logging_setup import mask_identifier
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,7 @@ class OutboxSender:
             sleep,
         )
         self._wake = asyncio.Event()
+        self._sending: set[int] = set()
 
     def wake(self) -> None:
         """Ask the worker to look for new rows now (new replies were queued)."""
@@ -159,7 +160,7 @@ class OutboxSender:
         policy = self._policy
         waiting = self._limiter.waiting()
         claimed = await run_db(
-            outbox_store.claim_due,
+            outbox.claim_due,
             factory=self._factory,
             channel=self._channel,
             now=self._clock(),
@@ -169,11 +170,13 @@ class OutboxSender:
         )
         if not claimed:
             return 0
+        self._sending.update(item.id for item in claimed)
         gate = asyncio.Semaphore(policy.concurrency)
 
         async def deliver(item: Outgoing) -> None:
             async with gate:
                 await self._deliver(item)
+            self._sending.discard(item.id)
 
         await asyncio.gather(*(deliver(item) for item in claimed))
         return len(claimed)
@@ -194,7 +197,7 @@ class OutboxSender:
         except RecipientGone as exc:
             logger.info("%s: %s blocked the bot; contact marked inactive", self._channel, who)
             await run_db(
-                outbox_store.deactivate_contact,
+                outbox.deactivate_contact,
                 factory=self._factory,
                 contact_id=item.contact_id,
                 error=f"recipient gone: {exc}",
@@ -214,7 +217,7 @@ class OutboxSender:
             await self._requeue(item, at, str(exc) or exc.__class__.__name__, parts_sent)
         else:
             await run_db(
-                outbox_store.mark_sent,
+                outbox.mark_sent,
                 factory=self._factory,
                 outbound_id=item.id,
                 now=self._clock(),
@@ -224,7 +227,7 @@ class OutboxSender:
         self, item: Outgoing, at: datetime, error: str, parts_sent: int | None = None
     ) -> None:
         await run_db(
-            outbox_store.reschedule,
+            outbox.reschedule,
             factory=self._factory,
             outbound_id=item.id,
             at=at,
@@ -234,7 +237,7 @@ class OutboxSender:
 
     async def _fail(self, item: Outgoing, error: str, parts_sent: int) -> None:
         await run_db(
-            outbox_store.mark_failed,
+            outbox.mark_failed,
             factory=self._factory,
             outbound_id=item.id,
             error=error,
@@ -249,9 +252,7 @@ class OutboxSender:
                 tried = await self.run_once()
                 if tried:
                     continue
-                due = await run_db(
-                    outbox_store.next_due_at, factory=self._factory, channel=self._channel
-                )
+                due = await run_db(outbox.next_due_at, factory=self._factory, channel=self._channel)
             except Exception:  # noqa: BLE001 - keep the worker alive; the next pass retries
                 logger.exception("%s: outbox pass failed", self._channel)
                 tried, due = 0, None
@@ -263,3 +264,16 @@ class OutboxSender:
                 timeout = min(timeout, until_due)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.01))
+
+    async def close(self) -> None:
+        """Give back the leases of replies claimed but not sent (call after cancelling `run`).
+
+        A send cut off mid-request may have reached the citizen: such a reply can arrive twice,
+        never not at all.
+        """
+        ids, self._sending = list(self._sending), set()
+        released = await run_db(
+            outbox.release, factory=self._factory, outbound_ids=ids, now=self._clock()
+        )
+        if released:
+            logger.info("%s: gave back %s reply lease(s)", self._channel, released)

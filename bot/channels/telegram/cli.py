@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.channels.telegram_outbound import ALLOWED_UPDATES
-from bot.channels.telegram_webhook import WEBHOOK_PATH
+from bot.channels.telegram.outbound import ALLOWED_UPDATES
+from bot.channels.telegram.settings import TelegramSettings
+from bot.channels.telegram.webhook import WEBHOOK_PATH
 from bot.settings import Settings
 
 
@@ -36,16 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
 
-def _bot(settings: Settings) -> Bot:
-    return Bot(
-        settings.telegram_bot_token,
-        base_url=settings.telegram_api_url,
-        base_file_url=settings.telegram_file_url,
-    )
+def _bot(settings: TelegramSettings) -> Bot:
+    return Bot(settings.bot_token, base_url=settings.api_url, base_file_url=settings.file_url)
 
 
-def _run(settings: Settings, work: Callable[[Bot], Awaitable[int]]) -> int:
-    if not settings.telegram_bot_token:
+def _run(work: Callable[[Bot], Awaitable[int]]) -> int:
+    settings = TelegramSettings.from_env()
+    if not settings.bot_token:
         print("TELEGRAM_BOT_TOKEN is not set.")
         return 2
 
@@ -60,9 +58,10 @@ def _run(settings: Settings, work: Callable[[Bot], Awaitable[int]]) -> int:
         return 1
 
 
-def set_webhook_command(args: argparse.Namespace, settings: Settings) -> int:
+def set_webhook_command(args: argparse.Namespace, _settings: Settings) -> int:
     """Register the webhook URL with the secret token and the update types we handle."""
-    if not settings.telegram_webhook_secret:
+    secret = TelegramSettings.from_env().webhook_secret
+    if not secret:
         print("TELEGRAM_WEBHOOK_SECRET is not set; the gateway would refuse every update.")
         return 2
     parts = urlsplit(args.url)
@@ -78,7 +77,7 @@ def set_webhook_command(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Bot) -> int:
         await bot.set_webhook(
             args.url,
-            secret_token=settings.telegram_webhook_secret,
+            secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,
             max_connections=args.max_connections,
             drop_pending_updates=args.drop_pending_updates,
@@ -86,10 +85,10 @@ def set_webhook_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Webhook set: {args.url}")
         return 0
 
-    return _run(settings, work)
+    return _run(work)
 
 
-def delete_webhook_command(args: argparse.Namespace, settings: Settings) -> int:
+def delete_webhook_command(args: argparse.Namespace, _settings: Settings) -> int:
     """Remove the webhook (updates then wait for getUpdates)."""
 
     async def work(bot: Bot) -> int:
@@ -97,10 +96,10 @@ def delete_webhook_command(args: argparse.Namespace, settings: Settings) -> int:
         print("Webhook deleted.")
         return 0
 
-    return _run(settings, work)
+    return _run(work)
 
 
-def webhook_info_command(_args: argparse.Namespace, settings: Settings) -> int:
+def webhook_info_command(_args: argparse.Namespace, _settings: Settings) -> int:
     """Print the webhook URL, pending updates and the last error Telegram saw."""
 
     async def work(bot: Bot) -> int:
@@ -113,4 +112,4 @@ def webhook_info_command(_args: argparse.Namespace, settings: Settings) -> int:
             print(f"last error: {info.last_error_message} at {info.last_error_date}")
         return 0
 
-    return _run(settings, work)
+    return _run(work)

@@ -1,13 +1,16 @@
 "use strict";
+// The web chat page. The conversation's secret is an HttpOnly cookie set by
+// POST /api/conversations; this script never sees it. Every message keeps its own id, so
+// sending it again after a network error or a 429 can never produce two answers.
 (function () {
   const log = document.getElementById("log");
   const form = document.getElementById("composer");
   const input = document.getElementById("message");
   const status = document.getElementById("status");
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9-]/g, "");
-  let sender = localStorage.getItem("passport-chat-sender");
-  if (!sender) { sender = "web-" + newId(); localStorage.setItem("passport-chat-sender", sender); }
   let lastId = 0;
+  let pending = 0; // messages accepted but not yet answered (202 or 503)
+  let pollTimer = null;
   const shown = new Set();
 
   // Render the chat formatting that Telegram and WhatsApp share (*bold*, _italic_) and links,
@@ -69,33 +72,62 @@
     });
   }
 
+  async function startConversation() {
+    const res = await fetch("/api/conversations", { method: "POST", credentials: "same-origin" });
+    if (!res.ok) throw new Error("conversation " + res.status);
+  }
+
+  function schedulePoll(ms) {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(poll, ms);
+  }
+
   async function send(body, echo, attempt = 0, messageId = newId()) {
     if (attempt === 0) show("me", echo);
     status.textContent = "";
+    const again = (ms) => setTimeout(() => send(body, echo, attempt + 1, messageId), ms);
     try {
       const res = await fetch("/api/messages", {
         method: "POST",
+        credentials: "same-origin",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(Object.assign({ sender: sender, message_id: messageId }, body)),
+        body: JSON.stringify(Object.assign({ message_id: messageId }, body)),
       });
-      const data = await res.json();
-      if (res.status === 503) {
-        status.textContent = "Layanan sedang gangguan. Pesan Anda tersimpan dan akan dijawab begitu layanan pulih.";
+      const data = await res.json().catch(() => ({}));
+      if (res.status === 401 && attempt < 2) { await startConversation(); again(0); return; }
+      if (res.status === 429) {
+        status.textContent = "Pesan terlalu cepat; kami kirim ulang sebentar lagi.";
+        again(1000 * Number(res.headers.get("Retry-After") || 5));
         return;
       }
+      if (res.status === 202 || res.status === 503) {
+        // Accepted and kept: the answer arrives through polling.
+        pending += 1;
+        if (res.status === 503) status.textContent = "Layanan sedang gangguan. Pesan Anda tersimpan dan akan dijawab begitu layanan pulih.";
+        schedulePoll(1000);
+        return;
+      }
+      if (res.status === 400 && body.payload) { status.textContent = "Tombol itu sudah tidak berlaku. Silakan ketik pertanyaan Anda."; return; }
       if (!res.ok) { status.textContent = data.error || "Pesan tidak dapat dikirim."; return; }
       showReplies(data.replies || []);
     } catch (err) {
-      if (attempt < 3) { setTimeout(() => send(body, echo, attempt + 1, messageId), 2000 * (attempt + 1)); return; }
+      if (attempt < 5) { again(2000 * (attempt + 1)); return; }
       status.textContent = "Tidak dapat terhubung. Periksa koneksi Anda lalu coba lagi.";
     }
   }
 
   async function poll() {
+    let next = 5000;
     try {
-      const res = await fetch("/api/messages?sender=" + encodeURIComponent(sender) + "&after=" + lastId);
-      if (res.ok) { const data = await res.json(); showReplies(data.replies || []); if (data.replies && data.replies.length) status.textContent = ""; }
+      const res = await fetch("/api/messages?after=" + lastId, { credentials: "same-origin" });
+      if (res.ok) {
+        const data = await res.json();
+        if (data.replies && data.replies.length) { showReplies(data.replies); status.textContent = ""; }
+        pending = data.pending || 0;
+        if (pending > 0) next = 1500;
+      }
     } catch (err) { /* try again on the next tick */ }
+    schedulePoll(next);
   }
 
   form.addEventListener("submit", (event) => {
@@ -105,6 +137,17 @@
     input.value = "";
     send({ text: text }, text);
   });
-  poll().then(() => { if (!shown.size) send({ text: "halo" }, "halo"); });
-  setInterval(poll, 5000);
+
+  (async function start() {
+    const res = await fetch("/api/messages?after=0", { credentials: "same-origin" }).catch(() => null);
+    if (res && res.ok) {
+      const data = await res.json();
+      showReplies(data.replies || []);
+      pending = data.pending || 0;
+    } else {
+      try { await startConversation(); } catch (err) { status.textContent = "Tidak dapat terhubung. Muat ulang halaman ini."; return; }
+    }
+    if (!shown.size) send({ text: "halo" }, "halo");
+    schedulePoll(pending > 0 ? 1500 : 5000);
+  })();
 })();

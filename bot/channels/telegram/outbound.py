@@ -18,14 +18,14 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.channels.outbox_sender import (
+from bot.channels.delivery import (
     PermanentFailure,
     RecipientGone,
     RetryLater,
     TemporaryFailure,
 )
-from bot.channels.outbox_store import Outgoing
-from bot.channels.telegram_format import message_parts, plain_text, reply_keyboard, to_html
+from bot.channels.telegram.format import message_parts, plain_text, reply_keyboard, to_html
+from bot.inbox.outbox import Outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,17 @@ async def send_reply(bot: Bot, item: Outgoing) -> None:
 
     Parts already delivered by an earlier attempt (`item.parts_sent`) are not sent again.
     """
+    try:
+        chat_id = int(item.recipient)
+    except ValueError as exc:
+        raise PermanentFailure("recipient is not a Telegram chat id") from exc
     parts = message_parts(item.reply)
     keyboard = reply_keyboard(item.id, item.reply)
     sent = item.parts_sent
     for index in range(item.parts_sent, len(parts)):
         markup = keyboard if index == len(parts) - 1 else None
         try:
-            await _send_part(bot, int(item.recipient), parts[index], markup)
+            await _send_part(bot, chat_id, parts[index], markup)
         except RetryAfter as exc:  # 429
             retry_after = seconds(exc.retry_after)
             raise RetryLater(str(exc), retry_after=retry_after, parts_sent=sent) from exc
@@ -77,7 +81,7 @@ async def _send_part(
 
 async def poll_updates(
     bot: Bot,
-    process: Callable[[Update], Awaitable[bool]],
+    process: Callable[[dict], Awaitable[bool]],
     *,
     timeout_seconds: int,
     retry_seconds: float,
@@ -108,7 +112,7 @@ async def poll_updates(
             await asyncio.sleep(retry_seconds)
             continue
         for update in updates:
-            if not await process(update):
+            if not await process(update.to_dict()):
                 await asyncio.sleep(retry_seconds)
                 break
             offset = update.update_id + 1
