@@ -127,21 +127,50 @@ def _record_failures(original: Callable[..., Awaitable[Any]]) -> Callable[..., A
             return await original(self, *args, **kwargs)
         except ActionExecutionRejection:
             raise  # the action declined to run; Rasa predicts another one, as it should
-        except Exception:
+        except Exception as exc:
             turn = current_turn.get()
             if turn is not None and turn.failed_action is None:
                 turn.failed_action = self.name()
+                turn.unreachable = _action_server_unreachable(exc)
             raise
 
     return run
 
 
+UNAVAILABLE_STATUSES = frozenset({401, 403, 404, 502, 503, 504})  # down or misconfigured
+
+
+def _action_server_unreachable(exc: BaseException) -> bool:
+    """Whether a failed action call means the action server is down (else the action failed).
+
+    Down: no connection, or an answer that says the server is not there or refuses us. An
+    action that raised (rasa-sdk answers 500) or timed out is this message's failure.
+    """
+    import aiohttp
+    from rasa.utils.endpoints import ClientResponseError  # Rasa's own, with the status
+
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ClientResponseError | aiohttp.ClientResponseError):
+            return cause.status in UNAVAILABLE_STATUSES
+        if isinstance(cause, aiohttp.ServerTimeoutError):
+            return False
+        if isinstance(cause, aiohttp.ClientConnectionError | ConnectionError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _raise_if_turn_failed() -> None:
-    from bot.rasa_turns import ActionServerUnavailable, current_turn
+    from bot.rasa_turns import ActionServerUnavailable, TurnFailed, current_turn
 
     turn = current_turn.get()
     if turn is not None and turn.failed_action is not None:
-        raise ActionServerUnavailable(f"custom action {turn.failed_action!r} failed")
+        if turn.unreachable:
+            raise ActionServerUnavailable(f"action server unreachable ({turn.failed_action!r})")
+        raise TurnFailed(f"custom action {turn.failed_action!r} failed")
 
 
 def _abort_after_failed_action(original: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:

@@ -23,8 +23,12 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
 
-class ActionServerUnavailable(RuntimeError):
-    """A custom action failed in this turn; the turn was not saved and should be retried."""
+class TurnFailed(RuntimeError):
+    """A custom action failed in this turn; the turn was not saved (it counts as a failure)."""
+
+
+class ActionServerUnavailable(TurnFailed):
+    """The action server could not be reached in this turn; not saved, retried when it is back."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class TurnState:
     """What happened so far in the turn being processed."""
 
     failed_action: str | None = None
+    unreachable: bool = False  # the action server was down, not the action wrong
 
 
 gateway_request: ContextVar[GatewayRequest | None] = ContextVar("gateway_request", default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 
@@ -11,6 +12,16 @@ from sqlalchemy.orm import sessionmaker
 from bot.db.base import Base
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from tests.helpers.postgres import postgres_unavailable_reason, scratch_database
+
+
+@pytest.fixture(autouse=True)
+def asyncio_default_loop() -> None:
+    """Run every test on asyncio's own event loop, as the gateway runs in production.
+
+    Importing Sanic (Rasa's web server, e.g. through `bot.channels.rasa_input`) and starting a
+    Sanic server switch the whole process to uvloop's loop policy.
+    """
+    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from bot import rasa_server
 from bot.rasa_turns import (
     ActionServerUnavailable,
+    TurnFailed,
     TurnState,
     bot_events_of_turn,
     current_turn,
@@ -240,11 +241,28 @@ async def test_an_unreachable_action_server_marks_the_turn(guarantees, turn):
         rasa_server._raise_if_turn_failed()
 
 
-async def test_an_action_server_error_marks_the_turn(guarantees, turn, aiohttp_server):
-    url = await fake_action_server(aiohttp_server, 500, {"error": "boom"})
+async def test_an_action_that_crashes_fails_the_turn_as_this_messages_failure(
+    guarantees, turn, aiohttp_server
+):
+    url = await fake_action_server(aiohttp_server, 500, {"error": "boom"})  # rasa-sdk: it raised
     with pytest.raises(Exception, match="Failed to execute custom action"):
         await run_remote_action(url)
-    assert turn.failed_action == "action_quota_info"
+    assert turn.failed_action == "action_quota_info" and not turn.unreachable
+    with pytest.raises(TurnFailed) as raised:
+        rasa_server._raise_if_turn_failed()
+    assert not isinstance(raised.value, ActionServerUnavailable)  # counted, not waited out
+
+
+@pytest.mark.parametrize("status", [401, 404, 502, 503, 504])
+async def test_an_action_server_that_refuses_or_is_not_there_is_unavailable(
+    guarantees, turn, aiohttp_server, status
+):
+    url = await fake_action_server(aiohttp_server, status, {"error": "x"})
+    with pytest.raises(Exception, match="Failed to execute custom action"):
+        await run_remote_action(url)
+    assert turn.unreachable
+    with pytest.raises(ActionServerUnavailable):
+        rasa_server._raise_if_turn_failed()
 
 
 async def test_a_rejected_action_does_not_mark_the_turn(guarantees, turn, aiohttp_server):

@@ -10,7 +10,6 @@ after `max_attempts`. Rate limits are per process: with several replicas, divide
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from bot.db.base import utcnow
 from bot.db.engine import run_db
 from bot.inbox import outbox
 from bot.inbox.outbox import Outgoing
+from bot.inbox.wakeup import woken_or_timeout
 from bot.logging_setup import mask_identifier
 
 logger = logging.getLogger(__name__)
@@ -262,8 +262,7 @@ class OutboxSender:
                 if until_due <= 0:  # due but held back by the per-chat limit
                     until_due = min(self._limiter.waiting().values(), default=timeout)
                 timeout = min(timeout, until_due)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.01))
+            await woken_or_timeout(self._wake, max(timeout, 0.01))
 
     async def close(self) -> None:
         """Give back the leases of replies claimed but not sent (call after cancelling `run`).

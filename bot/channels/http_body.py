@@ -8,16 +8,19 @@ answers 500.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from aiohttp import web
 
 MAX_NESTING = 32  # deeper JSON than any request of ours needs
+BODY_TIMEOUT_SECONDS = 10.0
+MAX_BODY_BYTES = 64 * 1024  # the gateway's default; a webhook may allow more
 
 
 class BodyError(ValueError):
-    """The body cannot be accepted; `status` is the HTTP answer (400, 413, 415)."""
+    """The body cannot be accepted; `status` is the HTTP answer (400, 408, 413, 415)."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -42,9 +45,20 @@ def _depth(value: Any) -> int:
 
 
 async def read_body(request: web.Request, max_bytes: int) -> bytes:
-    """Read the whole body (every packet until its end); 413 when it is larger than allowed."""
+    """Read the whole body (every packet until its end); 413 when larger, 408 when too slow."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise BodyError(413, f"body larger than {max_bytes} bytes")
+    if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        # No client of ours compresses a request. (aiohttp also leaves the handler waiting
+        # forever when a compressed body turns out to be broken after it began reading it.)
+        raise BodyError(415, "Content-Encoding is not supported; send the body uncompressed")
+    try:
+        return await asyncio.wait_for(_read_all(request, max_bytes), BODY_TIMEOUT_SECONDS)
+    except asyncio.TimeoutError as exc:  # a client that stops sending holds no handler
+        raise BodyError(408, "the body did not arrive in time") from exc
+
+
+async def _read_all(request: web.Request, max_bytes: int) -> bytes:
     chunks, size = [], 0
     try:
         while chunk := await request.content.read(65536):

@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.inbox.messages import MAX_TEXT_CHARS
-from bot.rasa_turns import ActionServerUnavailable, GatewayRequest, gateway_request
+from bot.rasa_turns import ActionServerUnavailable, GatewayRequest, TurnFailed, gateway_request
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,9 @@ class GatewayInput(InputChannel):
             except ActionServerUnavailable as exc:
                 logger.warning("message %s not processed: %s", message_id, exc)
                 return response.json({"error": "action server unavailable"}, status=503)
+            except TurnFailed as exc:  # not saved; the gateway counts it against the budget
+                logger.error("message %s not processed: %s", message_id, exc)
+                return response.json({"error": "processing failed"}, status=500)
             except Exception:  # noqa: BLE001 - the gateway keeps the message and retries
                 logger.exception("processing gateway message %s failed", message_id)
                 return response.json({"error": "processing failed"}, status=500)

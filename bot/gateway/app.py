@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.channels.base import Channel
 from bot.channels.delivery import SenderPolicy
+from bot.channels.http_body import MAX_BODY_BYTES
 from bot.channels.runtime import ChannelRuntime
 from bot.db.engine import make_engine, make_session_factory, ping
 from bot.inbox.inbox import Inbox, InboxPolicy
@@ -21,7 +22,6 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
 SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", ChannelRuntime)
 RASA = web.AppKey("rasa", RasaClient)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,16 +23,11 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.base import utcnow
 from bot.db.engine import run_db
-from bot.inbox import store, texts
-from bot.inbox.events import (
-    SET_LANGUAGE_PAYLOAD,
-    TO_RASA,
-    ChannelEvent,
-    parse_event,
-)
+from bot.inbox import answers, store, texts
 from bot.inbox.messages import Inbound, InboxResult, Outcome, Reply, pack_replies
-from bot.inbox.models import HandledBy, InboundKind, InboundStatus
+from bot.inbox.models import HandledBy, InboundStatus
 from bot.inbox.rasa_client import RasaClient, RasaFailed, RasaUnavailable
+from bot.inbox.wakeup import woken_or_timeout
 from bot.logging_setup import mask_identifier
 
 logger = logging.getLogger(__name__)
@@ -110,10 +104,6 @@ class Inbox:
     def lease(self) -> timedelta:
         return timedelta(seconds=self._policy.lease_seconds)
 
-    @property
-    def stack_down(self) -> bool:
-        return self._circuit.down
-
     def add_channel(self, name: str, hooks: ChannelHooks) -> None:
         self._channels[name] = hooks
 
@@ -142,6 +132,9 @@ class Inbox:
         if recorded.claim is None:
             self._wake.set()
             return InboxResult(Outcome.QUEUED, message_id=mid)
+        if self._closing:  # recorded; the next worker answers it
+            await self._release([recorded.claim])
+            return InboxResult(Outcome.RETRYING, message_id=mid, retry_after_seconds=5)
         task = self._start(recorded.claim, wait=wait)
         if not wait:
             return InboxResult(Outcome.PROCESSING, message_id=mid)
@@ -168,14 +161,15 @@ class Inbox:
         mid = claim.external_message_id
         language: str | None = None
         status = InboundStatus.PROCESSED
+        what = answers.answer(claim)
         if claim.handled_by == HandledBy.OPERATOR.value:
             replies: list[Reply] = []
             status = InboundStatus.HANDED_OVER
-        elif (local := self._local(claim)) is not None:
-            replies, language = local
+        elif isinstance(what, answers.LocalAnswer):
+            replies, language = what.replies, what.language
         else:
             try:
-                replies = await self._ask_rasa(claim)
+                replies = await self._ask_rasa(claim, what)
             except RasaUnavailable as exc:
                 return await self._wait_for_stack(claim, exc)
             except RasaFailed as exc:
@@ -205,10 +199,10 @@ class Inbox:
         }.get(status, Outcome.PROCESSED)
         return InboxResult(outcome, completed.replies, message_id=mid)
 
-    async def _ask_rasa(self, claim: store.Claim) -> list[Reply]:
+    async def _ask_rasa(self, claim: store.Claim, content: str) -> list[Reply]:
         replies = await self._rasa.send(
             claim.conversation_id,
-            self._content(claim),
+            content,
             message_id=claim.rasa_message_id,
             retry=claim.attempts > 1,
             metadata={"channel": claim.channel, "language": claim.language},
@@ -218,46 +212,17 @@ class Inbox:
         self._circuit = _Circuit()
         return replies
 
-    @staticmethod
-    def _content(claim: store.Claim) -> str:
-        if claim.kind == InboundKind.EVENT:
-            event = parse_event(claim.payload)
-            return TO_RASA[event] if event in TO_RASA else ""
-        if claim.kind == InboundKind.BUTTON:
-            return claim.payload or ""
-        return claim.text or ""
-
-    @staticmethod
-    def _local(claim: store.Claim) -> tuple[list[Reply], str | None] | None:
-        """Return the inbox's own answer (and a new language), or None when Rasa answers."""
-        if claim.kind == InboundKind.EVENT:
-            event = parse_event(claim.payload)
-            if event in TO_RASA:
-                return None
-            if event == ChannelEvent.UNSUPPORTED:
-                return [Reply(text=texts.pick(texts.UNSUPPORTED, claim.language))], None
-            if event == ChannelEvent.CHOOSE_LANGUAGE:  # "/bahasa" asks; "/bahasa en" chooses
-                if claim.text in texts.LANGUAGES:
-                    return [Reply(text=texts.pick(texts.LANGUAGE_SET, claim.text))], claim.text
-                return [texts.language_choice()], None
-            return [], None
-        if claim.kind == InboundKind.BUTTON and (claim.payload or "").startswith("!"):
-            code = (claim.payload or "")[len(SET_LANGUAGE_PAYLOAD) :]
-            if (claim.payload or "").startswith(SET_LANGUAGE_PAYLOAD) and code in texts.LANGUAGES:
-                return [Reply(text=texts.pick(texts.LANGUAGE_SET, code))], code
-            return [], None
-        if claim.kind == InboundKind.TEXT and not claim.text:
-            return [], None
-        return None
-
     async def _wait_for_stack(self, claim: store.Claim, exc: Exception) -> InboxResult:
         now = self._clock()
         if not self._circuit.down:
             logger.warning("the assistant is unavailable (%s); messages wait for it", exc)
             self._circuit.down_since = now
         self._circuit.next_probe = now + timedelta(seconds=self._policy.probe_seconds)
+        # due again after one probe interval: the next probe tries another message, so one
+        # message that cannot get through does not hold up the others
+        at = now + timedelta(seconds=self._policy.probe_seconds)
         await run_db(
-            store.retry_later, factory=self._factory, claim=claim, error=str(exc), at=now,
+            store.retry_later, factory=self._factory, claim=claim, error=str(exc), at=at,
             counts=False,
         )  # fmt: skip
         return InboxResult(
@@ -298,13 +263,17 @@ class Inbox:
         )  # fmt: skip
         started = 0
         for contact_id in contacts:
+            if self._closing:
+                break
             if contact_id in self._work.contacts:
                 continue
             claim = await run_db(
                 store.claim_head, factory=self._factory, contact_id=contact_id,
                 now=self._clock(), lease=self.lease,
             )  # fmt: skip
-            if claim is not None:
+            if claim is not None and self._closing:
+                await self._release([claim])
+            elif claim is not None:
                 self._start(claim, wait=False)
                 started += 1
         return started
@@ -321,22 +290,29 @@ class Inbox:
             if self._circuit.down and self._circuit.next_probe is not None:
                 until = (self._circuit.next_probe - self._clock()).total_seconds()
                 timeout = min(timeout, max(until, 0.05))
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            await woken_or_timeout(self._wake, timeout)
 
     async def close(self, grace_seconds: float = 1.0) -> None:
         """Stop processing: finish what ends within the grace time, give back the other claims."""
         self._closing = True
         self._wake.set()
-        pending = dict(self._work.tasks)
-        if not pending:
+        deadline = asyncio.get_running_loop().time() + grace_seconds
+        while True:  # tasks started while we waited are stopped too
+            pending = {task: claim for task, claim in self._work.tasks.items() if not task.done()}
+            if not pending:
+                return
+            wait = max(0.0, deadline - asyncio.get_running_loop().time())
+            _done, unfinished = await asyncio.wait(list(pending), timeout=wait)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+            await self._release([pending[task] for task in unfinished])
+
+    async def _release(self, claims: list[store.Claim]) -> None:
+        if not claims:
             return
-        _done, unfinished = await asyncio.wait(list(pending), timeout=grace_seconds)
-        for task in unfinished:
-            task.cancel()
-        await asyncio.gather(*unfinished, return_exceptions=True)
-        ids = [pending[task].inbound_id for task in unfinished]
-        released = await run_db(store.release, factory=self._factory, inbound_ids=ids,
-                                now=self._clock())  # fmt: skip
+        released = await run_db(
+            store.release, factory=self._factory, claims=claims, now=self._clock()
+        )
         if released:
             logger.info("gave back %s claimed message(s) for the next worker", released)

@@ -60,6 +60,7 @@ class Inbound:
     def event(
         cls, channel: str, user_id: str, message_id: str, event: str, detail: str = "", **kw: Any
     ) -> Inbound:
+        detail = clean_text(detail)[:64]  # a command's argument: typed text too
         return cls(
             channel, user_id, message_id, InboundKind.EVENT, payload=event, text=detail, **kw
         )

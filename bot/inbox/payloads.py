@@ -23,7 +23,7 @@ from bot.nlu.entity_values import is_usable
 MAX_PAYLOAD_CHARS = 512
 OFFERED_WINDOW = 20  # the contact's latest replies whose buttons may still be pressed
 RESERVED_INTENTS = frozenset({"restart", "back", "session_start"})  # Rasa's commands
-_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]{0,63})(?P<entities>\{.*\})?$", re.S)
+_PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][A-Za-z0-9_]{0,63})(?P<entities>\{.*\})?", re.S)
 
 
 class PayloadRefused(ValueError):
@@ -36,7 +36,7 @@ def check_sound(payload: str) -> None:
         raise PayloadRefused(f"payload is longer than {MAX_PAYLOAD_CHARS} characters")
     if payload.startswith(LOCAL_PAYLOAD_PREFIX):
         return
-    match = _PAYLOAD.match(payload)
+    match = _PAYLOAD.fullmatch(payload)
     if match is None:
         raise PayloadRefused("payload must look like /intent or /intent{json}")
     if match["intent"] in RESERVED_INTENTS:

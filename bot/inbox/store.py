@@ -11,7 +11,6 @@ Guarantees (each backed by one statement, so they hold across gateway replicas):
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,12 +18,11 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.inbox import outbox
+from bot.inbox import contacts, outbox
 from bot.inbox.messages import Inbound, Reply, StoredReply
 from bot.inbox.models import (
     UNFINISHED_INBOUND,
     Contact,
-    HandledBy,
     InboundKind,
     InboundMessage,
     InboundStatus,
@@ -67,43 +65,6 @@ class Recorded:
     replies: tuple[StoredReply, ...] = ()
 
 
-def get_or_create_contact(
-    *, session: Session, channel: str, external_id: str, lock: bool = False
-) -> Contact:
-    """Return the contact for a channel user, creating it with a fresh opaque conversation id.
-
-    `lock` takes the contact's row lock (PostgreSQL) until the transaction ends, so one
-    contact's messages are recorded one at a time across replicas.
-    """
-    query = select(Contact).where(Contact.channel == channel, Contact.external_id == external_id)
-    if lock:
-        query = query.with_for_update()
-    contact = session.execute(query).scalar_one_or_none()
-    if contact is not None:
-        return contact
-    try:
-        with session.begin_nested():
-            contact = Contact(
-                channel=channel,
-                external_id=external_id,
-                conversation_id=uuid.uuid4().hex,
-                handled_by=HandledBy.BOT.value,
-                active=True,
-                language="id",
-            )
-            session.add(contact)
-    except IntegrityError:  # another replica created it first
-        contact = session.execute(query).scalar_one()
-    return contact
-
-
-def find_contact(*, session: Session, channel: str, external_id: str) -> Contact | None:
-    """Return the contact of a channel user, or None when it never wrote."""
-    return session.execute(
-        select(Contact).where(Contact.channel == channel, Contact.external_id == external_id)
-    ).scalar_one_or_none()
-
-
 def _claim(contact: Contact, row: InboundMessage) -> Claim:
     return Claim(
         inbound_id=row.id,
@@ -139,7 +100,7 @@ def record(*, session: Session, message: Inbound, now: datetime, lease: timedelt
 
     Raises PayloadRefused for a button payload this contact was not offered (nothing is kept).
     """
-    contact = get_or_create_contact(
+    contact = contacts.get_or_create(
         session=session, channel=message.channel, external_id=message.user_id, lock=True
     )
     contact.last_seen_at = now
@@ -313,31 +274,24 @@ def retry_later(*, session: Session, claim: Claim, error: str, at: datetime, cou
     return int(row.failures)
 
 
-def release(*, session: Session, inbound_ids: list[int], now: datetime) -> int:
-    """Give claims back (a stopping worker): retried at once by whoever runs next."""
-    if not inbound_ids:
-        return 0
-    return int(
-        session.execute(
+def release(*, session: Session, claims: list[Claim], now: datetime) -> int:
+    """Give claims back (a stopping worker): retried at once by whoever runs next.
+
+    A claim that expired and was taken over meanwhile (another attempt) is left alone.
+    """
+    released = 0
+    for claim in claims:
+        released += session.execute(
             update(InboundMessage)
             .where(
-                InboundMessage.id.in_(inbound_ids),
+                InboundMessage.id == claim.inbound_id,
                 InboundMessage.status == S.PROCESSING.value,
+                InboundMessage.attempts == claim.attempts,
             )
             .values(status=S.RETRYING.value, next_attempt_at=now, lease_until=None)
             .execution_options(synchronize_session=False)
         ).rowcount
-    )
-
-
-def status_of(*, session: Session, contact_id: int, external_message_id: str) -> str | None:
-    """Return the status of one of a contact's messages, or None when it was never recorded."""
-    return session.execute(
-        select(InboundMessage.status).where(
-            InboundMessage.contact_id == contact_id,
-            InboundMessage.external_message_id == external_message_id,
-        )
-    ).scalar_one_or_none()
+    return released
 
 
 def unfinished_count(*, session: Session, contact_id: int) -> int:

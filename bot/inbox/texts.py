@@ -34,11 +34,6 @@ GIVEN_UP = {
     ),
 }
 
-STALE_BUTTON = {
-    "id": "Tombol itu sudah tidak berlaku. Silakan ketik pertanyaan Anda.",
-    "en": "That button is no longer valid. Please type your question.",
-}
-
 CHOOSE_LANGUAGE = "Pilih bahasa / choose a language:"
 
 LANGUAGE_SET = {

@@ -33,7 +33,7 @@ from sanic import Sanic
 from bot import PROJECT_ROOT
 from bot.channels.rasa_input import GatewayInput
 from bot.launcher import Stack, rasa_environment
-from bot.rasa_turns import ActionServerUnavailable, GatewayRequest, gateway_request
+from bot.rasa_turns import ActionServerUnavailable, GatewayRequest, TurnFailed, gateway_request
 from bot.settings import Settings
 from tests.helpers.stack import free_port, latest_model_or_skip
 
@@ -183,9 +183,14 @@ async def test_a_message_without_the_token_is_refused(channel, headers):
     assert channel.agent.received == []
 
 
-async def test_a_failed_custom_action_is_a_503_for_the_gateway_to_retry(channel):
-    channel.agent.error = ActionServerUnavailable("custom action 'action_quota_info' failed")
+async def test_an_unreachable_action_server_is_a_503_for_the_gateway_to_wait_out(channel):
+    channel.agent.error = ActionServerUnavailable("action server unreachable")
     assert await channel.post(body()) == (503, {"error": "action server unavailable"})
+
+
+async def test_a_crashing_custom_action_is_a_500_that_counts_against_the_budget(channel):
+    channel.agent.error = TurnFailed("custom action 'action_faq_answer' failed")
+    assert await channel.post(body()) == (500, {"error": "processing failed"})
 
 
 async def test_any_other_failure_is_a_500(channel):

@@ -95,6 +95,8 @@ def test_callback_data_is_ours_and_fits_telegrams_64_bytes():
     assert len(data.encode()) <= 64
     assert parse_callback_data(data) == (2**63 - 1, LIMITS.max_buttons - 1)
     assert parse_callback_data("b:1:" + "9" * 62) is None  # over 64 bytes: never ours
+    assert parse_callback_data(f"b:{2**63}:0") is None  # no database id is that large
+    assert parse_callback_data("b:\u0661:0") is None  # digits, but not ASCII ones
 
 
 def test_the_keyboard_has_one_button_per_row_within_the_limits():

@@ -242,3 +242,32 @@ async def test_before_the_channel_is_ready_updates_are_503(make_gateway, fake_te
     await asyncio.wait_for(gateway.channel.ready.wait(), 10)
     assert (await gateway.post(tg.text(1, "halo"))).status == 200
     await fake_telegram.wait_for("sendMessage")
+
+
+@pytest.mark.parametrize("typed", ["/start \ud800", "/bahasa \x00en", "/help \u0000\u0000"])
+async def test_a_commands_argument_is_cleaned_like_typed_text(
+    gateway, fake_telegram, fake_rasa, session_factory, typed
+):
+    response = await gateway.post(tg.text(70, typed))
+    assert response.status == 200, await response.text()
+    assert count(session_factory, InboundMessage.id) == 1
+    with session_factory() as session:
+        detail = session.execute(select(InboundMessage.text)).scalar_one()
+    assert "\x00" not in detail and "\ud800" not in detail
+
+
+async def test_an_update_the_database_refuses_is_skipped_not_redelivered_forever(
+    gateway, fake_rasa, monkeypatch, caplog
+):
+    from sqlalchemy.exc import DataError
+
+    from bot.inbox import store
+
+    def refuse(**_kwargs):
+        raise DataError("INSERT ...", {}, Exception("value too long"))
+
+    monkeypatch.setattr(store, "record", refuse)
+    for _ in range(2):
+        response = await gateway.post(tg.text(71, "halo"))
+        assert response.status == 200
+    assert any("could not be handled" in r.getMessage() for r in caplog.records)

@@ -184,10 +184,21 @@ async def test_a_payload_nobody_offered_is_refused(client, fake_rasa):
 
 
 async def test_an_offered_payload_is_accepted_and_reserved_ones_never(client, fake_rasa):
+    def offers(sender: str, message: str) -> list[dict]:
+        buttons = [
+            {"title": "Kuota", "payload": "/ask_quota"},
+            {"title": "x", "payload": "/restart"},
+        ]
+        return [{"recipient_id": sender, "text": "?", "buttons": buttons}]
+
+    fake_rasa.answer = offers
     chat = await ChatClient.start(client)
-    await chat.say("halo")  # the answer offers /ask_quota
+    await chat.say("halo")  # the answer offers /ask_quota, and (by mistake) /restart
     status, body = await chat.post({"payload": "/ask_quota"})
     assert status == 200 and body["status"] == "processed"
+    assert fake_rasa.received[-1]["message"] == "/ask_quota"
+    status, body = await chat.post({"payload": "/restart"})
+    assert status == 400 and "reserved" in body["error"]
     assert fake_rasa.received[-1]["message"] == "/ask_quota"
 
 
@@ -309,6 +320,8 @@ async def test_a_crashed_workers_claim_is_taken_over_after_its_lease(
         (b'{"text": ' + b"[" * 100 + b"]" * 100 + b"}", {}, 400),
         (b'{"text": "halo"}', {"Content-Type": "application/json; charset=bogus"}, 415),
         (b'{"text": "halo"}', {"Content-Type": "text/plain"}, 415),
+        (b"x\x9cgarbage", {"Content-Encoding": "deflate"}, 415),
+        (b'{"text": "halo"}', {"Content-Encoding": "gzip"}, 415),
         (b'{"text": "\xff\xfe"}', {}, 400),
         (b"{not json", {}, 400),
         (b'{"text": "' + b"a" * 70_000 + b'"}', {}, 413),
@@ -328,14 +341,19 @@ async def test_malformed_requests_get_a_clear_4xx(client, fake_rasa, raw, header
 
 
 @pytest.mark.parametrize("text", ["\ud800 halo", "ha\u0000lo", "\u0000"])
-async def test_surrogates_and_nul_never_reach_the_database_raw(client, fake_rasa, text):
+async def test_surrogates_and_nul_never_reach_the_database_raw(
+    client, fake_rasa, session_factory, text
+):
     chat = await ChatClient.start(client)
     status, body = await chat.post({"text": text})
     if text == "\u0000":
         assert status == 400
         return
     assert status == 200, body
-    assert "\u0000" not in fake_rasa.received[-1]["message"]
+    with session_factory() as session:
+        stored = session.execute(select(InboundMessage.text)).scalar_one()
+    for seen in (stored, fake_rasa.received[-1]["message"]):
+        assert "\u0000" not in seen and "\ud800" not in seen
 
 
 @pytest.mark.parametrize(
@@ -434,3 +452,18 @@ async def test_a_database_outage_is_a_503_not_a_500(aiohttp_client, fake_rasa, t
         response = await call
         assert response.status == 503
         assert "again" in (await response.json())["error"]
+
+
+async def test_a_body_that_stops_arriving_gets_408_and_holds_nothing(client, monkeypatch):
+    monkeypatch.setattr("bot.channels.http_body.BODY_TIMEOUT_SECONDS", 0.3)
+    chat = await ChatClient.start(client)
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(
+        b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"Authorization: Bearer {chat.token}\r\nContent-Length: 100\r\n\r\n".encode()
+        + b'{"text": "ha'
+    )
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    assert head.startswith(b"HTTP/1.1 408")
+    writer.close()

@@ -130,7 +130,11 @@ def hostile_text(rng: random.Random) -> str:
         lambda: "<script>alert(1)</script>%s%n{0}" + phrase,
         lambda: "/" * rng.randint(1, 50) + rng.choice(["", phrase]),
         lambda: phrase,
-    ][rng.randrange(16)]()
+        lambda: (
+            rng.choice(["/start ", "/bahasa ", "/help ", "/language@paspor_test_bot "])
+            + rng.choice(["\u0000", "\ud800", "en\u0000", "\x1b", "x" * 5000, "/ /restart"])
+        ),
+    ][rng.randrange(17)]()
 
 
 def hostile_value(rng: random.Random, depth: int = 0) -> Any:

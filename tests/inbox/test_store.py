@@ -114,8 +114,21 @@ def test_released_claims_are_due_at_once(session_factory):
     first = _record(session_factory, _text())
     assert first.claim is not None
     with session_factory.begin() as session:
-        assert store.release(session=session, inbound_ids=[first.claim.inbound_id], now=NOW) == 1
+        assert store.release(session=session, claims=[first.claim], now=NOW) == 1
         assert store.due_heads(session=session, now=NOW, limit=10) == [first.claim.contact_id]
+
+
+def test_a_claim_taken_over_meanwhile_is_not_given_back_by_the_old_worker(session_factory):
+    first = _record(session_factory, _text())
+    assert first.claim is not None
+    later = NOW + LEASE + timedelta(seconds=1)
+    with session_factory.begin() as session:
+        taken = store.claim_head(
+            session=session, contact_id=first.claim.contact_id, now=later, lease=LEASE
+        )
+        assert taken is not None
+        assert store.release(session=session, claims=[first.claim], now=later) == 0
+        assert store.release(session=session, claims=[taken], now=later) == 1
 
 
 def test_due_heads_are_oldest_first_and_skip_busy_contacts(session_factory):
@@ -124,7 +137,7 @@ def test_due_heads_are_oldest_first_and_skip_busy_contacts(session_factory):
     with session_factory.begin() as session:
         for claim in claims:
             assert claim is not None
-            store.release(session=session, inbound_ids=[claim.inbound_id], now=NOW)
+            store.release(session=session, claims=[claim], now=NOW)
             ids.append(claim.contact_id)
         assert store.due_heads(session=session, now=NOW, limit=2) == ids[:2]
         assert (

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from aiohttp import web
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
@@ -34,6 +36,13 @@ from bot.inbox.payloads import PayloadRefused
 from bot.logging_setup import mask_identifier
 
 logger = logging.getLogger(__name__)
+
+# the database could not be reached (worth a redelivery), as opposed to data it refused
+DB_UNREACHABLE = (OperationalError, InterfaceError, SQLAlchemyTimeoutError)
+
+
+def _update_id(data: Any) -> object:
+    return data.get("update_id") if isinstance(data, dict) else None
 
 
 @dataclass(frozen=True)
@@ -81,20 +90,22 @@ class TelegramChannel(Channel):
             if parsed.query_id:
                 self._answer_press(parsed.query_id)
             return True
-        if isinstance(parsed, ButtonPress):
-            message = await self._button(parsed)
+        try:
+            message = await self._button(parsed) if isinstance(parsed, ButtonPress) else parsed
             if message is None:
                 return True
-        else:
-            message = parsed
-        try:
             result = await self.runtime.receive(message, wait=False)
         except PayloadRefused as exc:
             logger.info("telegram button refused: %s", exc)
             return True
-        except Exception:  # noqa: BLE001 - the database failed: Telegram must deliver it again
-            logger.exception("telegram update %s could not be recorded", message.message_id)
-            return False
+        except DB_UNREACHABLE:
+            logger.exception("telegram update %s could not be recorded", _update_id(data))
+            return False  # Telegram delivers it again
+        except Exception:  # noqa: BLE001 - redelivering would fail the same way, forever
+            logger.exception(
+                "telegram update %s skipped: it could not be handled", _update_id(data)
+            )
+            return True
         logger.info(
             "telegram update %s from %s: %s",
             message.message_id, mask_identifier(message.user_id), result.outcome.value,

@@ -26,7 +26,9 @@ LIMITS = ChannelLimits(
     per_contact_interval_seconds=1.0,
 )
 BUTTON_PREFIX = "b"
-_CALLBACK = re.compile(rf"{BUTTON_PREFIX}:([0-9]{{1,15}}):([0-9]{{1,2}})")  # ASCII digits, bounded
+# ASCII digits only, and an id that fits a 64-bit database integer
+_CALLBACK = re.compile(rf"{BUTTON_PREFIX}:([0-9]{{1,19}}):([0-9]{{1,2}})")
+MAX_ROW_ID = 2**63 - 1
 
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
@@ -138,7 +140,9 @@ def button_callback_data(outbound_id: int, index: int) -> str:
 def parse_callback_data(data: str | None) -> tuple[int, int] | None:
     """Return (outbound id, button index) from callback data; None when it is not ours."""
     match = _CALLBACK.fullmatch(data or "")
-    return (int(match[1]), int(match[2])) if match else None
+    if match is None or int(match[1]) > MAX_ROW_ID:
+        return None
+    return int(match[1]), int(match[2])
 
 
 def _title(title: str) -> str:

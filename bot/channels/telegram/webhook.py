@@ -49,8 +49,8 @@ def mount(app: web.Application, channel: TelegramChannel) -> None:
         try:
             data = parse_json(await read_body(request, MAX_UPDATE_BYTES), charset=request.charset)
         except BodyError as exc:
-            if exc.status == 413:
-                return _answer(413, error=exc.reason)
+            if exc.status in (408, 413):  # too slow or too large: not an update we can skip
+                return _answer(exc.status, error=exc.reason)
             logger.warning("telegram webhook: unreadable body skipped (%s)", exc.reason)
             return _answer(200, skipped=exc.reason)
         if not channel.ready.is_set():

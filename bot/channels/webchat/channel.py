@@ -19,19 +19,19 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.base import Channel, ChannelLimits
-from bot.channels.http_body import BodyError, read_json
+from bot.channels.http_body import MAX_BODY_BYTES, BodyError, read_json
 from bot.channels.runtime import ChannelRuntime
 from bot.channels.webchat import identity
 from bot.db.engine import run_db
-from bot.inbox import outbox, store
+from bot.inbox import contacts, outbox, store
 from bot.inbox.messages import MAX_TEXT_CHARS, Inbound, InboxResult, Outcome
 from bot.inbox.payloads import PayloadRefused
+from bot.inbox.texts import LANGUAGES
 from bot.settings import SettingsError, env_int
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-MAX_BODY_BYTES = 64 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 FIELDS = frozenset({"text", "payload", "message_id", "language"})
 SESSION_DAYS = 30
@@ -45,6 +45,7 @@ class WebChatSettings:
     message_burst: int = 10
     conversations_per_minute: int = 60
     conversation_burst: int = 30
+    trusted_proxies: int = 0  # reverse proxies in front of the gateway that add X-Forwarded-For
 
     @classmethod
     def from_env(cls) -> WebChatSettings:
@@ -55,8 +56,10 @@ class WebChatSettings:
                 "WEBCHAT_CONVERSATIONS_PER_MINUTE", cls.conversations_per_minute
             ),
             conversation_burst=env_int("WEBCHAT_CONVERSATION_BURST", cls.conversation_burst),
+            trusted_proxies=env_int("WEBCHAT_TRUSTED_PROXIES", cls.trusted_proxies),
         )
-        if min(settings.__dict__.values()) < 1:
+        limits = [v for k, v in settings.__dict__.items() if k != "trusted_proxies"]
+        if min(limits) < 1 or settings.trusted_proxies < 0:
             raise SettingsError("WEBCHAT_* limits must be positive integers")
         return settings
 
@@ -100,7 +103,7 @@ def parse_message(body: Any, user_id: str) -> Inbound:
     elif not isinstance(message_id, str) or not ID_PATTERN.fullmatch(message_id):
         raise BadRequest("message_id must be 1-128 letters, digits or _.:-")
     language = body.get("language")
-    if language is not None and language not in ("id", "en"):
+    if language is not None and language not in LANGUAGES:
         raise BadRequest("language must be id or en")
     limits = WebChatChannel.limits
     if text is not None:
@@ -160,16 +163,12 @@ CHANNEL = web.AppKey("webchat", WebChatChannel)
 
 
 def _contact_id(*, session: Any, external_id: str) -> int | None:
-    contact = store.find_contact(
-        session=session, channel=WebChatChannel.name, external_id=external_id
-    )
+    contact = contacts.find(session=session, channel=WebChatChannel.name, external_id=external_id)
     return None if contact is None else int(contact.id)
 
 
 def _create_contact(*, session: Any, external_id: str) -> None:
-    store.get_or_create_contact(
-        session=session, channel=WebChatChannel.name, external_id=external_id
-    )
+    contacts.get_or_create(session=session, channel=WebChatChannel.name, external_id=external_id)
 
 
 async def _index(_request: web.Request) -> web.FileResponse:
@@ -179,7 +178,8 @@ async def _index(_request: web.Request) -> web.FileResponse:
 async def _new_conversation(request: web.Request) -> web.Response:
     """POST /api/conversations: issue a new conversation's secret."""
     channel = request.app[CHANNEL]
-    wait = channel.conversation_limits.take(f"addr:{request.remote}")
+    address = identity.client_address(request, channel.settings.trusted_proxies)
+    wait = channel.conversation_limits.take(f"addr:{address}")
     if wait:
         return _too_many(wait)
     token = identity.new_token()

@@ -40,6 +40,18 @@ def presented_token(request: web.Request) -> str | None:
     return candidate if TOKEN_PATTERN.fullmatch(candidate) else None
 
 
+def client_address(request: web.Request, trusted_proxies: int) -> str:
+    """The citizen's address: the peer, or behind `trusted_proxies` proxies the address the
+    outermost of them saw (X-Forwarded-For, counted from the right: clients can forge the rest).
+    """
+    if trusted_proxies > 0:
+        hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= trusted_proxies:
+            return hops[-trusted_proxies]
+    return request.remote or ""
+
+
 def is_https(request: web.Request) -> bool:
     """Whether the page was reached over HTTPS (directly or behind a TLS-terminating proxy)."""
     return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"

@@ -100,11 +100,17 @@
         again(1000 * Number(res.headers.get("Retry-After") || 5));
         return;
       }
-      if (res.status === 202 || res.status === 503) {
-        // Accepted and kept: the answer arrives through polling.
+      if (res.status === 202 || (res.status === 503 && data.status === "retrying")) {
+        // Recorded and kept: the answer arrives through polling.
         pending += 1;
         if (res.status === 503) status.textContent = "Layanan sedang gangguan. Pesan Anda tersimpan dan akan dijawab begitu layanan pulih.";
         schedulePoll(1000);
+        return;
+      }
+      if (res.status === 503 || res.status === 408) {
+        // Not recorded: the same message (same id) goes again, so it is never answered twice.
+        status.textContent = "Layanan sedang gangguan. Pesan Anda akan dikirim ulang otomatis.";
+        if (attempt < 20) again(1000 * Number(res.headers.get("Retry-After") || 5));
         return;
       }
       if (res.status === 400 && body.payload) { status.textContent = "Tombol itu sudah tidak berlaku. Silakan ketik pertanyaan Anda."; return; }

@@ -31,7 +31,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("lease_until", UTCDateTime(), nullable=True))
         batch.create_index("ix_inbound_messages_contact_id_status", ["contact_id", "status"])
     op.execute("UPDATE inbound_messages SET kind = 'button' WHERE payload IS NOT NULL")
-    op.execute("UPDATE inbound_messages SET status = 'retrying' WHERE status = 'failed'")
+    op.execute(
+        "UPDATE inbound_messages SET status = 'retrying', "
+        "next_attempt_at = COALESCE(next_attempt_at, received_at) WHERE status = 'failed'"
+    )
+    # A claim held when the old gateway stopped had no lease: due again at once (it would
+    # otherwise hold back every later message of its contact forever).
+    op.execute(
+        "UPDATE inbound_messages SET status = 'retrying', next_attempt_at = received_at "
+        "WHERE status = 'processing'"
+    )
     op.execute("UPDATE inbound_messages SET status = 'given_up' WHERE status = 'dead'")
     op.execute("UPDATE inbound_messages SET failures = attempts")
 
