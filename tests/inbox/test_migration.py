@@ -82,9 +82,21 @@ def test_an_older_gateways_messages_are_retried_and_typed_commands_stay_text(fre
                 {"id": row_id, "mid": str(row_id), "text": typed, "payload": payload,
                  "status": status, "at": RECEIVED},
             )  # fmt: skip
+        connection.execute(
+            text(
+                "INSERT INTO outbound_messages (id, contact_id, inbound_id, channel, body, status,"
+                " attempts, created_at) VALUES (1, 1, 1, 'telegram', '{}', 'sent', 1, :at)"
+            ),
+            {"at": RECEIVED},
+        )
     engine.dispose()
 
     upgrade_database(fresh_url)
+    engine = make_engine(fresh_url)
+    with engine.connect() as connection:  # rebuilding a table never unlinks the replies
+        linked = connection.execute(text("SELECT inbound_id FROM outbound_messages")).scalar()
+    engine.dispose()
+    assert linked == 1
 
     factory = make_session_factory(make_engine(fresh_url))
     now = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)

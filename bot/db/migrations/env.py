@@ -25,12 +25,25 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        if sqlite:
+            # Batch mode rebuilds a table (copy, drop, rename). With foreign keys on, dropping
+            # the old table would run ON DELETE actions on the rows that point at it (replies
+            # would lose their message, revisions their entry). The pragma only takes effect
+            # outside a transaction; the integrity check below replaces it for the migration.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=target_metadata, render_as_batch=True
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left dangling references: {broken[:5]}")
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
     engine.dispose()
 
 
