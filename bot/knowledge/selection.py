@@ -15,6 +15,13 @@ of intent held to a stricter rule:
 * `OWNED_INTENTS` are answered from the schedule database (quota, hours, addresses, fees,
   passport requirements): current and office-specific, so an entry must be clearly more
   probable than the intent (`OWNED_MARGIN`) to take their place.
+
+What an intent's answer is worth also depends on what the message is about: "dokumen apa saja
+untuk mengajukan KITAP?" is a requirements question, but the built-in answer lists passport
+documents. So the intent's probability is discounted by the message's `novelty`: the share of
+its words (weighted as in retrieval) that the best entry's questions contain and that none of
+the intent's training examples ever did ("kitap" never appears in the passport-requirements
+examples). A message the intent was trained for keeps its full weight.
 * `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
   conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
 """
@@ -22,7 +29,7 @@ of intent held to a stricter rule:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.views import Match
@@ -99,6 +106,22 @@ def knowledge_probability(score: float, margin: float, in_scope: float) -> float
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+def novelty(
+    message_words: Sequence[str],
+    entry_words: Collection[str],
+    intent_words: Collection[str],
+    weight: Callable[[str], float],
+) -> float:
+    """Return the weighted share of the message's words that only the entry knows.
+
+    Counted: words the entry's questions contain and the intent's training examples do not.
+    """
+    distinct = set(message_words)
+    total = sum(weight(word) for word in distinct)
+    new = sum(weight(w) for w in distinct if w in entry_words and w not in intent_words)
+    return new / total if total else 0.0
+
+
 def in_scope_probability(ranking: Sequence[tuple[str, float]]) -> float:
     """Return one minus the confidence the classifier gives `out_of_scope`.
 
@@ -115,6 +138,7 @@ def select(
     matches: Sequence[Match],
     *,
     in_scope: float = 1.0,
+    novelty: float = 0.0,
 ) -> Selection:
     """Choose between the classifier's intent and the best entry (`matches`, best first)."""
     kept = Selection("intent", intent, confidence)
@@ -128,12 +152,13 @@ def select(
         return considered
     if intent in CONVERSATION_INTENTS and best.score < EXACT_SCORE:
         return considered
+    settled = confidence * (1.0 - novelty)  # how likely the intent's answer fits the message
     if intent in OWNED_INTENTS:
-        needed = confidence + OWNED_MARGIN
+        needed = settled + OWNED_MARGIN
     elif intent in CONVERSATION_INTENTS:
         needed = 0.0
     else:
-        needed = confidence * GENERIC_ANSWER_VALUE
+        needed = settled * GENERIC_ANSWER_VALUE
     if probability <= needed:
         return considered
     return Selection("knowledge", intent, confidence, best.key, best.score, probability)

@@ -33,7 +33,7 @@ def publish_wifi(factory) -> None:
 
 def test_a_published_entry_on_a_new_topic_takes_the_message(faq_factory):
     publish_wifi(faq_factory)
-    selector = KnowledgeSelector(faq_factory)
+    selector = KnowledgeSelector(factory=faq_factory)
     asked = message("di ruang tunggu ada wifi gratis ga min", "ask_process", 0.95)
     [parsed] = selector.process([asked])
     assert parsed.get(INTENT)["name"] == "ask_faq"
@@ -48,7 +48,7 @@ def test_a_published_entry_on_a_new_topic_takes_the_message(faq_factory):
 
 def test_a_greeting_stays_a_greeting(faq_factory):
     publish_wifi(faq_factory)
-    [parsed] = KnowledgeSelector(faq_factory).process([message("halo min", "greet", 0.97)])
+    [parsed] = KnowledgeSelector(factory=faq_factory).process([message("halo min", "greet", 0.97)])
     assert parsed.get(INTENT)["name"] == "greet"
     assert parsed.get(ENTITIES) == []
 
@@ -58,7 +58,7 @@ def test_without_a_readable_knowledge_base_the_intent_stands(caplog):
         def begin(self):
             raise OperationalError("SELECT 1", {}, Exception("database is down"))
 
-    selector = KnowledgeSelector(Broken())  # type: ignore[arg-type]
+    selector = KnowledgeSelector(factory=Broken())  # type: ignore[arg-type]
     [parsed] = selector.process([message("ada wifi?", "ask_process", 0.9)])
     assert parsed.get(INTENT)["name"] == "ask_process"
     assert parsed.get(OUTPUT_KEY) is None
