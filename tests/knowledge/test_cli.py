@@ -65,6 +65,21 @@ def test_bad_import_prints_every_line(run, tmp_path, capsys) -> None:
     assert run("faq", "import", str(tmp_path / "missing.csv")) == 1
 
 
+def test_import_prints_warnings_and_goes_on(run, tmp_path, capsys) -> None:
+    path = tmp_path / "situs.csv"
+    path.write_text(
+        "topic,question,answer,category\nFAQ,RTO?,Silakan lakukan:Keluar akun.,m-paspor\n",
+        encoding="utf-8",
+    )
+    assert run("faq", "import", str(path)) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "line 1: warning: ignored unknown column(s): topic",
+        "line 2: warning: answer seems to run list items or sentences together in 1 place, "
+        'e.g. "Silakan lakukan:Keluar akun."; add line breaks or spaces',
+        "Imported: 1 created, 0 updated, 0 unchanged; 2 warning(s).",
+    ]
+
+
 def test_unanswered_lists_groups(run, settings, capsys) -> None:
     assert run("faq", "unanswered") == 0
     assert "No unanswered questions." in capsys.readouterr().out
