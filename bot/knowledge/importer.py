@@ -1,10 +1,13 @@
 """Import and export the FAQ as CSV or Excel (.xlsx): validate every row, then upsert.
 
 Columns (header row required, any order): question and answer (required); category, key,
-examples, language, status, valid_from, valid_until, source (optional). Indonesian headers
-work too (pertanyaan, jawaban, kategori, kunci, contoh, bahasa, berlaku_mulai, berlaku_sampai,
-sumber), and a link column under a common name (answer_link, link, url, tautan) is the source.
-Extra example questions are separated by "|" or line breaks.
+examples, language, status, valid_from, valid_until, source, delivery, summary (optional).
+Indonesian headers work too (pertanyaan, jawaban, kategori, kunci, contoh, bahasa,
+berlaku_mulai, berlaku_sampai, sumber, pengiriman, ringkasan), and a link column under a common
+name (answer_link, link, url, tautan) is the source. Extra example questions are separated by
+"|" or line breaks. `delivery` is `parts` (default; also bagian, lengkap) or `summary` (also
+ringkasan: the summary, then the source link; both are then required), see
+`bot.knowledge.entries`.
 
 Files are taken as staff have them, e.g. a public FAQ saved from a website: columns we do not
 know are ignored, and an entry without a category (no column, or an empty cell) is filed under
@@ -25,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from bot.import_report import ImportReport
 from bot.knowledge import store
-from bot.knowledge.models import LANGUAGES, STATUSES
+from bot.knowledge.entries import EntryData, content_problems
+from bot.knowledge.models import LANGUAGES, STATUSES, Delivery
 from bot.knowledge.run_together import run_together_warning
 from bot.knowledge.sheets import Sheet, UnreadableFileError, read_sheet, write_sheet
-from bot.knowledge.store import EntryData
 
 COLUMNS = (
     "key",
@@ -41,6 +44,8 @@ COLUMNS = (
     "valid_from",
     "valid_until",
     "source",
+    "delivery",
+    "summary",
 )
 REQUIRED = ("question", "answer")
 DEFAULT_CATEGORY = "umum"
@@ -61,14 +66,13 @@ HEADER_ALIASES = {
     "link": "source",
     "url": "source",
     "tautan": "source",
+    "pengiriman": "delivery",
+    "ringkasan": "summary",
 }
+DELIVERY_ALIASES = {"bagian": "parts", "lengkap": "parts", "ringkasan": "summary"}
 STATUS_ALIASES = {"terbit": "published", "draf": "draft", "arsip": "archived"}
 LANGUAGE_ALIASES = {"indonesia": "id", "ind": "id", "english": "en", "inggris": "en", "eng": "en"}
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
-MAX_ANSWER = 10_000  # the longest official answers are ~6,200; channels send it in parts
-MAX_QUESTION = 500
-MAX_CATEGORY = 80  # knowledge_entries.category
-MAX_SOURCE = 500  # knowledge_entries.source_url
 
 
 @dataclass(frozen=True)
@@ -115,22 +119,19 @@ def split_examples(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[|\n]", value) if part.strip())
 
 
-def _lengths(record: dict[str, str]) -> list[str]:
-    limits = (
-        ("question", MAX_QUESTION, ""),
-        ("answer", MAX_ANSWER, " (split it into several entries)"),
-        ("category", MAX_CATEGORY, ""),
-        ("source", MAX_SOURCE, ""),
-    )
-    return [
-        f"{column} is {len(record.get(column, '')):,} characters; at most {limit:,} fit{hint}"
-        for column, limit, hint in limits
-        if len(record.get(column, "")) > limit
-    ]
-
-
 def _row(line: int, record: dict[str, str]) -> FaqRow:
-    problems = [f"{name} is required" for name in REQUIRED if not record.get(name)]
+    category = record.get("category", "").lower()
+    source, summary = record.get("source") or None, record.get("summary") or None
+    delivery = record.get("delivery", "").lower() or Delivery.PARTS.value
+    delivery = DELIVERY_ALIASES.get(delivery, delivery)
+    problems = content_problems(
+        question=record.get("question", ""),
+        answer=record.get("answer", ""),
+        category=category,
+        source_url=source,
+        delivery=delivery,
+        summary=summary,
+    )
     key = record.get("key", "").lower() or None
     if key and not KEY_PATTERN.fullmatch(key):
         problems.append(f"key {key!r} may use only a-z, 0-9, '.', '_' and '-' (max 80)")
@@ -142,10 +143,6 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
     status = STATUS_ALIASES.get(status, status)
     if status not in STATUSES:
         problems.append(f"status {status!r} must be draft, published or archived")
-    problems += _lengths(record)
-    source = record.get("source", "")
-    if source and not re.match(r"https?://\S+$", source):
-        problems.append(f"source {source!r} is not an http(s) link")
     dates: list[date | None] = []
     for column in ("valid_from", "valid_until"):
         try:
@@ -157,8 +154,7 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
         problems.append("valid_until is before valid_from")
     if problems:
         raise ValueError("; ".join(problems))
-    warnings = [run_together_warning("answer", record["answer"])]
-    category = record.get("category", "").lower()
+    warnings = [run_together_warning(name, record.get(name, "")) for name in ("answer", "summary")]
     if not category and "category" in record:
         warnings.append(f"no category; filed under {DEFAULT_CATEGORY!r}")
     data = EntryData(
@@ -170,7 +166,9 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
         status=status,
         valid_from=dates[0],
         valid_until=dates[1],
-        source_url=source or None,
+        source_url=source,
+        delivery=delivery,
+        summary=summary,
     )
     return FaqRow(line, key, data, tuple(w for w in warnings if w))
 
@@ -287,6 +285,8 @@ def export_rows(*, session: Session) -> list[list[str]]:
                 entry.valid_from.isoformat() if entry.valid_from else "",
                 entry.valid_until.isoformat() if entry.valid_until else "",
                 entry.source_url or "",
+                entry.delivery,
+                entry.summary or "",
             ]
         )
     return rows

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.knowledge import store
-from bot.knowledge.importer import MAX_ANSWER, export_faq_file, import_faq_file
+from bot.knowledge.entries import MAX_ANSWER
+from bot.knowledge.importer import export_faq_file, import_faq_file
 
 GOOD = (
     "key,question,answer,category,examples,language,status\n"
@@ -137,10 +138,7 @@ def test_answers_up_to_the_limit_are_kept_whole(session_factory, tmp_path) -> No
     path = tmp_path / "faq.csv"
     path.write_text(f'question,answer\nPanjang?,"{longest}"\nTerlalu?,"{longest}xx"\n')
     report = _import(session_factory, path)
-    assert report.errors == [
-        (3, f"answer is {len(longest) + 2:,} characters; at most 10,000 fit "
-            "(split it into several entries)")
-    ]  # fmt: skip
+    assert report.errors == [(3, f"answer is {len(longest) + 2:,} characters; at most 10,000 fit")]
     path.write_text(f'question,answer\nPanjang?,"{longest}"\n')
     assert _import(session_factory, path).errors == []
     with session_factory.begin() as session:
@@ -207,3 +205,54 @@ def test_export_round_trips_through_import(session_factory, tmp_path) -> None:
         assert (report.created, report.updated, report.unchanged, report.errors) == (0, 0, 3, [])
     rows = list(load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
     assert rows[0][:4] == ("key", "question", "answer", "category")
+
+
+def test_delivery_and_summary_columns_with_indonesian_names(session_factory, tmp_path) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "pertanyaan,jawaban,tautan,pengiriman,ringkasan\n"
+        "Syarat ITAS?,Panjang sekali.,https://imigrasi.go.id/itas,ringkasan,Lihat daftar resmi.\n"
+        "Biaya?,Rp650.000.,,,\n"
+        "Lama?,Empat hari kerja.,,bagian,\n",
+        encoding="utf-8",
+    )
+    report = _import(session_factory, path)
+    assert (report.created, report.errors) == (3, [])
+    with session_factory.begin() as session:
+        entries = {e.question: e for e in store.list_entries(session=session)}
+    itas = entries["Syarat ITAS?"]
+    assert (itas.delivery, itas.summary) == ("summary", "Lihat daftar resmi.")
+    assert [entries[q].delivery for q in ("Biaya?", "Lama?")] == ["parts", "parts"]
+
+
+def test_a_summary_row_without_summary_or_link_is_an_error(session_factory, tmp_path) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "question,answer,source,delivery,summary\n"
+        "A?,Jawab.,,summary,Ringkas.\n"
+        "B?,Jawab.,https://x.id/b,summary,\n"
+        "C?,Jawab.,https://x.id/c,pdf,\n",
+        encoding="utf-8",
+    )
+    assert _import(session_factory, path).errors == [
+        (2, "delivery summary needs a source link"),
+        (3, "delivery summary needs a summary"),
+        (4, "delivery 'pdf' must be parts or summary"),
+    ]
+
+
+def test_delivery_and_summary_round_trip_through_export(session_factory, tmp_path) -> None:
+    source = tmp_path / "faq.csv"
+    source.write_text(
+        "key,question,answer,source,delivery,summary\n"
+        "itas,Syarat ITAS?,Panjang.,https://x.id/itas,summary,Lihat daftar resmi.\n",
+        encoding="utf-8",
+    )
+    _import(session_factory, source)
+    with session_factory.begin() as session:
+        export_faq_file(tmp_path / "out.csv", session=session)
+    header, row = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert header.endswith(",source,delivery,summary")
+    assert row.endswith(",https://x.id/itas,summary,Lihat daftar resmi.")
+    report = _import(session_factory, tmp_path / "out.csv")
+    assert (report.unchanged, report.errors) == (1, [])
