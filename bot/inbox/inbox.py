@@ -24,10 +24,10 @@ from sqlalchemy.orm import sessionmaker
 from bot.db.base import utcnow
 from bot.db.engine import run_db
 from bot.inbox import answers, store, texts
-from bot.inbox.messages import Inbound, InboxResult, Outcome, Reply, pack_replies
+from bot.inbox.messages import Inbound, InboxResult, Outcome, Reply
 from bot.inbox.models import HandledBy, InboundStatus
 from bot.inbox.rasa_client import RasaClient, RasaFailed, RasaUnavailable
-from bot.inbox.splitting import split_replies
+from bot.inbox.splitting import fit_to_channel
 from bot.inbox.wakeup import woken_or_timeout
 from bot.logging_setup import mask_identifier
 
@@ -59,14 +59,6 @@ class ChannelHooks:
     max_text_chars: int | None  # longer texts are split into messages of at most this size
     pack_turn: bool = False  # a turn's texts are also packed into as few messages as fit
     replies_ready: Callable[[], None] = lambda: None  # wake the channel's sender
-
-    def fit(self, replies: list[Reply]) -> list[Reply]:
-        """Return the replies as the channel's messages: packed when it wants, split when long."""
-        if self.max_text_chars is None:
-            return replies
-        if self.pack_turn:
-            replies = pack_replies(replies, self.max_text_chars)
-        return split_replies(replies, self.max_text_chars)
 
 
 @dataclass
@@ -191,7 +183,7 @@ class Inbox:
                 status = InboundStatus.GIVEN_UP
         completed = await run_db(
             store.complete, factory=self._factory, claim=claim,
-            replies=hooks.fit(replies),
+            replies=fit_to_channel(replies, hooks.max_text_chars, pack=hooks.pack_turn),
             delivered=delivered, now=self._clock(), status=status, language=language,
         )  # fmt: skip
         if completed.lost:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.inbox.messages import Reply
+from bot.inbox.messages import Reply, pack_replies
 
 Length = Callable[[str], int]
 
@@ -82,3 +82,10 @@ def split_replies(replies: list[Reply], max_chars: int) -> list[Reply]:
             Reply(text=last, buttons=reply.buttons, image=reply.image, custom=reply.custom)
         )
     return result
+
+
+def fit_to_channel(replies: list[Reply], max_chars: int | None, *, pack: bool) -> list[Reply]:
+    """Return a turn's replies as the channel's messages: packed if it wants, split when long."""
+    if max_chars is None:
+        return replies
+    return split_replies(pack_replies(replies, max_chars) if pack else replies, max_chars)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.inbox.messages import Button, Reply
-from bot.inbox.splitting import split_replies, split_text
+from bot.inbox.splitting import fit_to_channel, split_replies, split_text
 from tests.helpers.long_answers import official_answer, visible
 
 
@@ -83,3 +83,15 @@ def test_a_long_reply_keeps_its_buttons_on_the_last_part() -> None:
     assert [r.buttons for r in replies[:-2]] == [()] * (len(replies) - 2)
     assert replies[-2].buttons == buttons and replies[-1] == short
     assert visible("".join(r.text or "" for r in replies[:-1])) == visible(long.text or "")
+
+
+def test_a_turn_is_packed_where_the_channel_wants_then_split() -> None:
+    long = "A" * 30 + ". " + "B" * 30 + "."
+    turn = [Reply(text="Halo."), Reply(text="Ada lagi?"), Reply(text=long)]
+    packed = ["Halo.\n\nAda lagi?", "A" * 30 + ".", "B" * 30 + "."]
+    assert [r.text for r in fit_to_channel(turn, 40, pack=True)] == packed
+    assert [r.text for r in fit_to_channel(turn, 40, pack=False)] == [
+        "Halo.",
+        "Ada lagi?",
+    ] + packed[1:]
+    assert fit_to_channel(turn, None, pack=True) == turn
