@@ -11,8 +11,11 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from bot.knowledge import store
-from bot.knowledge.importer import UnreadableFileError, export_faq_file, import_faq_file
+from bot.knowledge.entries import DELIVERIES
+from bot.knowledge.importer import export_faq_file, import_faq_file
 from bot.knowledge.models import STATUSES
+from bot.knowledge.run_together import run_together_warning
+from bot.knowledge.sheets import UnreadableFileError
 from bot.knowledge.training import retrain
 from bot.logging_setup import mask_personal_data
 from bot.settings import Settings
@@ -44,6 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit.add_argument("--valid-from", type=date.fromisoformat)
     edit.add_argument("--valid-until", type=date.fromisoformat)
     edit.add_argument("--source")
+    edit.add_argument(
+        "--delivery",
+        choices=DELIVERIES,
+        help="parts: the whole answer, in several messages when long; "
+        "summary: the --summary text, then the source link",
+    )
+    edit.add_argument("--summary", help='a short summary for --delivery summary ("" removes it)')
     edit.add_argument("--note", help="why the change was made")
     edit.add_argument("--author", default=None)
     edit.set_defaults(handler=edit_command)
@@ -125,9 +135,12 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
     print(f"status:    {entry.status}  language: {entry.language}  category: {entry.category}")
     print(f"valid:     {entry.valid_from or '-'} .. {entry.valid_until or '-'}")
     print(f"source:    {entry.source_url or '-'}")
+    print(f"delivery:  {entry.delivery}")
     print(f"question:  {entry.question}")
     for example in entry.examples:
         print(f"example:   {example}")
+    if entry.summary:
+        print(f"summary:   {entry.summary}")
     print(f"answer:\n{entry.answer}")
     return 0
 
@@ -148,6 +161,8 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
                 valid_from=args.valid_from,
                 valid_until=args.valid_until,
                 source_url=args.source,
+                delivery=args.delivery,
+                summary=args.summary,
             )
         except store.UnknownEntryError:
             print(f"No FAQ entry {args.key!r}.")
@@ -155,7 +170,11 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             print(f"Not saved: {exc}")
             return 1
-    print(f"{entry.key} is at revision {entry.version} ({entry.status}).")
+    for name, text in (("answer", args.answer), ("summary", args.summary)):
+        warning = run_together_warning(name, text or "")
+        if warning:
+            print(f"warning: {warning}")
+    print(f"{entry.key} is at revision {entry.version} ({entry.status}, {entry.delivery}).")
     return 0
 
 

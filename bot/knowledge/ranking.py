@@ -276,6 +276,9 @@ class FaqIndex:
                 answer=self.entries[number].answer,
                 score=round(confidence, 4),
                 matched=matched,
+                delivery=self.entries[number].delivery,
+                summary=self.entries[number].summary,
+                source_url=self.entries[number].source_url,
             )
             for _rank, confidence, matched, number in rated[:limit]
         ]
