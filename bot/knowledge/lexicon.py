@@ -158,6 +158,8 @@ DOMAIN_LEXICON: dict[str, str] = {
     "bekerja": "kerja",
     "pelajar": "studi",
     "mahasiswa": "studi",
+    "ngapain": "apa",  # a question word ("what for"), not the stem "apai"
+    "ngapa": "apa",
     "apec": "abtc",
     "foreigner": "asing",
     "foreigners": "asing",
@@ -204,8 +206,20 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("ubah", "koreksi", "perbaiki", "edit", "revisi"),
     # Applying for a document: "bikin", "buat", "urus" and "ajukan" a passport or permit are one
     # request ("buat" alone is not listed: it is mostly "for").
-    ("urus", "ngurus", "ngurusin", "bikin", "bikinin", "dibikinin", "membuat", "dibuat",
-     "pembuatan", "aju", "apply", "daftarin"),
+    (
+        "urus",
+        "ngurus",
+        "ngurusin",
+        "bikin",
+        "bikinin",
+        "dibikinin",
+        "membuat",
+        "dibuat",
+        "pembuatan",
+        "aju",
+        "apply",
+        "daftarin",
+    ),
 )
 SYNONYMS: dict[str, str] = {variant: group[0] for group in SYNONYM_GROUPS for variant in group[1:]}
 

@@ -54,11 +54,14 @@ CONVERSATION_INTENTS = frozenset(
     }
 )
 # Fitted by tests/eval/selection_fit.py on the tuning paraphrases (docs/answer_selection.md).
-LOGISTIC_SCORE = 1.26
-LOGISTIC_MARGIN = 8.78
-LOGISTIC_IN_SCOPE = 4.01
-LOGISTIC_BIAS = -4.40
+LOGISTIC_SCORE = 2.09
+LOGISTIC_MARGIN = 6.40
+LOGISTIC_IN_SCOPE = 2.96
+LOGISTIC_BIAS = -4.20
 MIN_PROBABILITY = 0.5  # an entry less likely than not to be right never wins
+# A weak match never answers directly, however far ahead of the others: questions about things
+# no entry mentions ("ada mushola?", "kantin jual apa?") share only "kantor imigrasi" with one.
+MIN_SCORE = 0.45
 CLEAR_MARGIN = 0.08  # the best must lead its runner-up by this much
 OWNED_MARGIN = 0.15
 EXACT_SCORE = 0.95
@@ -148,7 +151,7 @@ def select(
     margin = best.score - (matches[1].score if len(matches) > 1 else 0.0)
     probability = knowledge_probability(best.score, margin, in_scope)
     considered = Selection("intent", intent, confidence, best.key, best.score, probability)
-    if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY:
+    if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY or best.score < MIN_SCORE:
         return considered
     if intent in CONVERSATION_INTENTS and best.score < EXACT_SCORE:
         return considered

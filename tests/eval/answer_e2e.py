@@ -63,6 +63,9 @@ CONTENT_INTENTS = frozenset(
 )
 PREFIX = 60  # characters of an answer that identify it in a reply
 OWN_QUESTIONS = "demo entries' own questions"
+# The demo FAQ's referrals to other agencies (KTP at Dukcapil, SIM at Satpas): for an
+# out-of-scope message they say what the out-of-scope responses say.
+REFERRAL_CATEGORY = "instansi lain"
 GRADES = ("answered", "built-in", "buttons", "wrong", "no answer")
 
 
@@ -111,6 +114,7 @@ class Grader:
 
     def __init__(self, entries: list[EntryView], tracker_url: str) -> None:
         self.answers = {_squash(e.answer)[:PREFIX]: e.key for e in entries}
+        self.referrals = {e.key for e in entries if e.category == REFERRAL_CATEGORY}
         self.tracker = create_engine(tracker_url, future=True)
 
     def watermark(self) -> int:
@@ -138,6 +142,8 @@ class Grader:
         key = self.answered_key(replies)
         payloads = [b.get("payload", "") for r in replies for b in r.get("buttons") or []]
         first = (replies[0].get("text") or "")[:80] if replies else ""
+        if key is not None and case.key is None and key in self.referrals:
+            return Graded(case, "no answer", intent, key)  # "ask Dukcapil": a polite refusal
         if key is not None:
             right = case.key is not None and key == case.key
             return Graded(case, "answered" if right else "wrong", intent, key)

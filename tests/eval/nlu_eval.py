@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import PROJECT_ROOT
+from bot.knowledge.demo_entries import DEMO_FAQ
 from tests.eval import nlu_metrics as m
 from tests.eval.nlu_report import render_markdown
 
@@ -40,6 +41,8 @@ GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT = 0.05
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_THRESHOLD = 0.35  # config.yml, FallbackClassifier
 KNOWLEDGE_INTENT = "ask_faq"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+REFERRALS = frozenset(key for key, category, *_ in DEMO_FAQ if category == "instansi lain")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,14 @@ class Prediction:
 
     @property
     def answer(self) -> str:
-        """What the citizen is answered with: the intent, or ask_faq for an entry."""
-        return KNOWLEDGE_INTENT if self.entry else self.intent
+        """What the citizen is answered with: the intent, or ask_faq for an entry.
+
+        The demo FAQ's referrals to other agencies (category "instansi lain": KTP at Dukcapil,
+        SIM at Satpas, visas at embassies) say what the out-of-scope responses say.
+        """
+        if self.entry is None:
+            return self.intent
+        return OUT_OF_SCOPE_INTENT if self.entry in REFERRALS else KNOWLEDGE_INTENT
 
 
 def demo_knowledge_base(directory: Path) -> str:
