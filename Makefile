@@ -57,7 +57,8 @@ bench: $(MODEL)  ## latency per message, concurrent citizens, quota burst; appen
 	$(BIN)/python -m tests.bench.load --setup embedded
 	$(BIN)/python -m tests.bench.load --setup scaled --if-available
 
-eval: $(INSTALLED) $(MODEL)  ## FAQ retrieval and held-out NLU evaluation; writes docs/faq_eval.md, docs/nlu_eval*.md
+eval: $(INSTALLED) $(MODEL)  ## answers end to end, FAQ retrieval, held-out NLU; writes docs/answer_eval.md, docs/faq_eval.md, docs/nlu_eval*.md
+	$(BIN)/python -m tests.eval.answer_e2e
 	$(BIN)/python -m tests.eval.faq_retrieval
 	$(BIN)/python -m tests.eval.nlu_eval --model $(MODEL)
 	$(BIN)/python -m tests.eval.nlu_eval --model $(MODEL) --data tests/nlu_eval_fresh \

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import ActionContext, PassportAction, latest_entity
 from bot.knowledge import retrieval, store
+from bot.knowledge.models import Delivery
 from bot.knowledge.retrieval import KnowledgeCache
 from bot.knowledge.views import Match
 
@@ -119,6 +120,21 @@ def is_clear(matches: list[Match]) -> bool:
     return len(matches) == 1 or matches[0].score - matches[1].score >= CLEAR_MARGIN
 
 
+def send_answer(dispatcher: CollectingDispatcher, match: Match) -> None:
+    """Send an entry's answer the way staff chose for it.
+
+    `parts`: the whole answer as one message; the inbox splits it into as many messages as the
+    channel needs, at paragraphs and sentences. `summary`: staff's summary and the link to the
+    official source (utter_faq_summary); an entry lacking either is answered in full.
+    """
+    if match.delivery == Delivery.SUMMARY.value and match.summary and match.source_url:
+        dispatcher.utter_message(
+            response="utter_faq_summary", summary=match.summary, source=match.source_url
+        )
+    else:
+        dispatcher.utter_message(text=match.answer)
+
+
 class ActionFaqAnswer(PassportAction):
     topic = "faq"
 
@@ -140,7 +156,7 @@ class ActionFaqAnswer(PassportAction):
         if key:
             chosen = await self.context.db(retrieval.published_match, key=key, today=today)
             if chosen is not None:
-                dispatcher.utter_message(text=chosen.answer)
+                send_answer(dispatcher, chosen)
                 return []
             dispatcher.utter_message(response="utter_faq_no_answer")
             return []
@@ -148,8 +164,12 @@ class ActionFaqAnswer(PassportAction):
         matches = await self.context.db(
             retrieval.search, query=text, today=today, limit=MAX_SUGGESTIONS, cache=self.cache
         )
-        if is_clear(matches):
-            dispatcher.utter_message(text=matches[0].answer)
+        # The answer-selection step (bot.knowledge.selection) already gave every clear, likely
+        # entry its faq_key; without its verdict (the knowledge base was unreadable at parse
+        # time) the action decides by the score alone.
+        decided = "answer_selection" in tracker.latest_message
+        if not decided and is_clear(matches):
+            send_answer(dispatcher, matches[0])
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == OUT_OF_SCOPE_INTENT:

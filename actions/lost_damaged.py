@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,6 +13,7 @@ from actions.common import (
     PENALTY_CASES,
     PassportAction,
     bullets,
+    latest_entity,
     requested_service,
     requirement_text,
     rupiah,
@@ -18,6 +21,38 @@ from actions.common import (
 from bot.schedule import queries
 
 DEFAULT_CASE = "hilang"
+# How citizens describe the two cases when the NLU tags no service ("sobek kena air",
+# "ketumpahan kopi", "kecopetan"). Both kinds of word (lost in a flood) leave it to the NLU.
+DAMAGE_WORDS = re.compile(
+    r"\b(rusak|sobek|robek|basah|kena air|kebanjiran|terbakar|kebakar|hangus|luntur|lecek|"
+    r"kusut|ketumpahan|tumpah|tercoret|dicoret|rayap|jamur|berjamur|copot|lepas|damaged|torn)",
+    re.IGNORECASE,
+)
+LOSS_WORDS = re.compile(
+    r"\b(hilang|ilang|kehilangan|kecopetan|dicopet|dicuri|kecurian|raib|ketinggalan|"
+    r"tertinggal|lost|stolen)",
+    re.IGNORECASE,
+)
+
+
+def case_in_text(text: str) -> str | None:
+    """Return "rusak" or "hilang" when the message's own words say which, else None."""
+    damaged, lost = bool(DAMAGE_WORDS.search(text)), bool(LOSS_WORDS.search(text))
+    if damaged != lost:
+        return "rusak" if damaged else "hilang"
+    return None
+
+
+def requested_case(tracker: Tracker) -> str:
+    """The case asked about: this message's entity, its words, the slot, else a lost one."""
+    tagged = latest_entity(tracker, "service")
+    if tagged in PENALTY_CASES:
+        return str(tagged)
+    said = case_in_text(tracker.latest_message.get("text") or "")
+    if said:
+        return said
+    remembered = requested_service(tracker)
+    return remembered if remembered in PENALTY_CASES else DEFAULT_CASE
 
 
 class ActionLostDamagedPassport(PassportAction):
@@ -30,8 +65,7 @@ class ActionLostDamagedPassport(PassportAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Explain how to replace a lost (default) or damaged passport and where."""
-        asked = requested_service(tracker)
-        case_key = asked if asked in PENALTY_CASES else DEFAULT_CASE
+        case_key = requested_case(tracker)
         choice = await self.resolve_office(tracker)
         if choice.unknown:
             return await self.utter_unknown_office(dispatcher)

@@ -1,4 +1,9 @@
-"""Command line: `python -m bot serve | run | db upgrade | seed-demo | schedule import FILE`."""
+"""Command line: `python -m bot serve | run | db upgrade | seed-demo | schedule … | faq …`.
+
+The services (`serve`, `run`) log at LOG_LEVEL. Every other command is a staff tool that prints
+its result and its errors only: it logs warnings and errors, not the INFO lines of the libraries
+it uses (Alembic announces each migration it checks); `--verbose` shows those too.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.schedule.cli import register as register_schedule
 
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument(
+        "--verbose", action="store_true", help="staff commands: also log what the libraries do"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the gateway (web chat, API, channels)").set_defaults(
         handler=_serve
@@ -86,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SERVICES = frozenset({"serve", "run"})
+
+
+def log_level(args: argparse.Namespace, settings: Settings) -> str:
+    """Return the level to log at: LOG_LEVEL for services, WARNING for quiet staff commands."""
+    if args.verbose:
+        return "DEBUG" if settings.log_level == "DEBUG" else "INFO"
+    return settings.log_level if args.command in SERVICES else "WARNING"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -93,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(log_level(args, settings))
     return int(args.handler(args, settings))
 
 

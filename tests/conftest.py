@@ -52,6 +52,21 @@ def db_url(request) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_url(request, tmp_path) -> Iterator[str]:
+    """An empty database, not migrated (for migration tests): SQLite, or PostgreSQL's own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    reason = postgres_unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {reason}")
+        pytest.skip(reason)
+    with scratch_database("bot_migration") as url:
+        yield url
+
+
 @pytest.fixture
 def session_factory(db_url: str) -> Iterator[sessionmaker]:
     """A session factory on `db_url`; every table is emptied afterwards."""

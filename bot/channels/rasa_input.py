@@ -15,7 +15,9 @@ Failures: 503 `{"error": "action server unavailable"}` when a custom action fail
 saved; retry later), 503 `{"error": "model not ready"}` while no model is loaded (Rasa would
 otherwise drop the message and answer nothing), 500 `{"error": "processing failed"}` for any
 other error. `GET /webhooks/gateway/` is the gateway's health check: `{"status": "ok",
-"model_ready": bool}`.
+"model_ready": bool}`. `POST /webhooks/gateway/parse` takes `{"text"}` and answers how the
+model understands it, nothing saved: `{"intent", "confidence", "answer_selection"}` (the staff
+command `python -m bot faq check` shows with it which answer each entry's questions get).
 """
 
 from __future__ import annotations
@@ -75,6 +77,29 @@ class GatewayInput(InputChannel):
             if not self._authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
             return response.json({"status": "ok", "model_ready": _model_ready(request)})
+
+        @gateway_webhook.route("/parse", methods=["POST"])
+        async def parse(request: Request) -> HTTPResponse:
+            if not self._authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - sanic raises its own error types
+                body = None
+            text = body.get("text") if isinstance(body, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                return response.json({"error": "text is required"}, status=400)
+            if not _model_ready(request):
+                return response.json({"error": "model not ready"}, status=503)
+            parsed = await request.app.ctx.agent.parse_message(text[:MAX_TEXT_CHARS])
+            intent = parsed.get("intent") or {}
+            return response.json(
+                {
+                    "intent": intent.get("name"),
+                    "confidence": intent.get("confidence"),
+                    "answer_selection": parsed.get("answer_selection"),
+                }
+            )
 
         @gateway_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -75,8 +75,7 @@ class ChannelRuntime:
         """Register a channel: its sender (push channels) and what the inbox must know of it."""
         limits = channel.limits
         hooks = ChannelHooks(
-            push=channel.push,
-            max_text_chars=limits.max_text_chars if limits.pack_turn else None,
+            push=channel.push, max_text_chars=limits.max_text_chars, pack_turn=limits.pack_turn
         )
         if channel.push:
             policy = replace(

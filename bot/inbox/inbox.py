@@ -24,9 +24,10 @@ from sqlalchemy.orm import sessionmaker
 from bot.db.base import utcnow
 from bot.db.engine import run_db
 from bot.inbox import answers, store, texts
-from bot.inbox.messages import Inbound, InboxResult, Outcome, Reply, pack_replies
+from bot.inbox.messages import Inbound, InboxResult, Outcome, Reply
 from bot.inbox.models import HandledBy, InboundStatus
 from bot.inbox.rasa_client import RasaClient, RasaFailed, RasaUnavailable
+from bot.inbox.splitting import fit_to_channel
 from bot.inbox.wakeup import woken_or_timeout
 from bot.logging_setup import mask_identifier
 
@@ -55,7 +56,8 @@ class ChannelHooks:
     """What the inbox needs to know of a channel."""
 
     push: bool  # replies are sent by an outbox sender (else the client fetches them)
-    max_text_chars: int | None  # a turn's texts are packed into messages of this size
+    max_text_chars: int | None  # longer texts are split into messages of at most this size
+    pack_turn: bool = False  # a turn's texts are also packed into as few messages as fit
     replies_ready: Callable[[], None] = lambda: None  # wake the channel's sender
 
 
@@ -181,8 +183,7 @@ class Inbox:
                 status = InboundStatus.GIVEN_UP
         completed = await run_db(
             store.complete, factory=self._factory, claim=claim,
-            replies=pack_replies(replies, hooks.max_text_chars or 0) if hooks.max_text_chars
-            else replies,
+            replies=fit_to_channel(replies, hooks.max_text_chars, pack=hooks.pack_turn),
             delivered=delivered, now=self._clock(), status=status, language=language,
         )  # fmt: skip
         if completed.lost:

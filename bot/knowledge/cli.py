@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 from datetime import date
 from pathlib import Path
 
+import aiohttp
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from bot.knowledge import store
-from bot.knowledge.importer import UnreadableFileError, export_faq_file, import_faq_file
+from bot.knowledge.check import check_entries
+from bot.knowledge.entries import DELIVERIES
+from bot.knowledge.importer import export_faq_file, import_faq_file
 from bot.knowledge.models import STATUSES
+from bot.knowledge.run_together import run_together_warning
+from bot.knowledge.sheets import UnreadableFileError
 from bot.knowledge.training import retrain
 from bot.logging_setup import mask_personal_data
 from bot.settings import Settings
@@ -44,6 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit.add_argument("--valid-from", type=date.fromisoformat)
     edit.add_argument("--valid-until", type=date.fromisoformat)
     edit.add_argument("--source")
+    edit.add_argument(
+        "--delivery",
+        choices=DELIVERIES,
+        help="parts: the whole answer, in several messages when long; "
+        "summary: the --summary text, then the source link",
+    )
+    edit.add_argument("--summary", help='a short summary for --delivery summary ("" removes it)')
     edit.add_argument("--note", help="why the change was made")
     edit.add_argument("--author", default=None)
     edit.set_defaults(handler=edit_command)
@@ -55,6 +68,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore.add_argument("revision", type=int)
     restore.add_argument("--author", default=None)
     restore.set_defaults(handler=restore_command)
+    check = commands.add_parser(
+        "check", help="which answer each published entry's questions get (needs Rasa running)"
+    )
+    check.add_argument("key", nargs="?", help="one entry (default: every published entry)")
+    check.set_defaults(handler=check_command)
     unanswered = commands.add_parser("unanswered", help="questions that got no good answer")
     unanswered.add_argument("--limit", type=int, default=30)
     unanswered.set_defaults(handler=unanswered_command)
@@ -125,9 +143,12 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
     print(f"status:    {entry.status}  language: {entry.language}  category: {entry.category}")
     print(f"valid:     {entry.valid_from or '-'} .. {entry.valid_until or '-'}")
     print(f"source:    {entry.source_url or '-'}")
+    print(f"delivery:  {entry.delivery}")
     print(f"question:  {entry.question}")
     for example in entry.examples:
         print(f"example:   {example}")
+    if entry.summary:
+        print(f"summary:   {entry.summary}")
     print(f"answer:\n{entry.answer}")
     return 0
 
@@ -148,6 +169,8 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
                 valid_from=args.valid_from,
                 valid_until=args.valid_until,
                 source_url=args.source,
+                delivery=args.delivery,
+                summary=args.summary,
             )
         except store.UnknownEntryError:
             print(f"No FAQ entry {args.key!r}.")
@@ -155,7 +178,11 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             print(f"Not saved: {exc}")
             return 1
-    print(f"{entry.key} is at revision {entry.version} ({entry.status}).")
+    for name, text in (("answer", args.answer), ("summary", args.summary)):
+        warning = run_together_warning(name, text or "")
+        if warning:
+            print(f"warning: {warning}")
+    print(f"{entry.key} is at revision {entry.version} ({entry.status}, {entry.delivery}).")
     return 0
 
 
@@ -188,6 +215,34 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Not restored: {exc}")
             return 1
     print(f"{entry.key}: revision {args.revision} restored as revision {entry.version}.")
+    return 0
+
+
+def check_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Ask the running Rasa server how each question of each published entry is answered."""
+    with _factory(settings).begin() as session:
+        entries = store.published_entries(session=session, today=date.today())
+    if args.key:
+        entries = [entry for entry in entries if entry.key == args.key]
+        if not entries:
+            print(f"No published FAQ entry {args.key!r}.")
+            return 1
+    try:
+        checks = asyncio.run(
+            check_entries(entries, rasa_url=settings.rasa_url, token=settings.rasa_token)
+        )
+    except aiohttp.ClientResponseError as exc:
+        if exc.status != 401:
+            raise
+        print("Rasa refused the token: set RASA_TOKEN (e.g. in .env) to the running assistant's.")
+        return 1
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        print(f"Rasa at {settings.rasa_url} did not answer ({exc}); is the assistant running?")
+        return 1
+    for item in checks:
+        print(f"{item.entry:32} {item.answered_by:28} {item.question}")
+    own = sum(item.answers_itself for item in checks)
+    print(f"{own} of {len(checks)} question(s) get their own entry's answer.")
     return 0
 
 

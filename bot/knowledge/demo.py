@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.knowledge.demo_entries import DEMO_FAQ
+from bot.knowledge.entries import EntryData
 from bot.knowledge.models import KnowledgeEntry
-from bot.knowledge.store import EntryData, save_entry
+from bot.knowledge.store import save_entry
 
 DEMO_AUTHOR = "demo-seed"
 

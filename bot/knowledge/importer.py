@@ -1,27 +1,37 @@
 """Import and export the FAQ as CSV or Excel (.xlsx): validate every row, then upsert.
 
-Columns (header row required, any order): question, answer, category (required); key, examples,
-language, status, valid_from, valid_until, source (optional). Indonesian headers work too
-(pertanyaan, jawaban, kategori, kunci, contoh, bahasa, status, berlaku_mulai, berlaku_sampai,
-sumber). Extra example questions are separated by "|" or line breaks. Nothing is written when any
-row is bad; re-importing the same file changes nothing.
+Columns (header row required, any order): question and answer (required); category, key,
+examples, language, status, valid_from, valid_until, source, delivery, summary (optional).
+Indonesian headers work too (pertanyaan, jawaban, kategori, kunci, contoh, bahasa,
+berlaku_mulai, berlaku_sampai, sumber, pengiriman, ringkasan), and a link column under a common
+name (answer_link, link, url, tautan) is the source. Extra example questions are separated by
+"|" or line breaks. `delivery` is `parts` (default; also bagian, lengkap) or `summary` (also
+ringkasan: the summary, then the source link; both are then required), see
+`bot.knowledge.entries`.
+
+Files are taken as staff have them, e.g. a public FAQ saved from a website: columns we do not
+know are ignored, and an entry without a category (no column, or an empty cell) is filed under
+"umum" (the category only groups entries for staff; citizens never see it). Both are reported
+as warnings, as are answers whose list items or sentences look run together
+(`bot.knowledge.run_together`). Warnings never stop an import. Errors do: nothing is written
+when any row is bad, and every bad row is reported. Re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from bot.import_report import ImportReport
 from bot.knowledge import store
-from bot.knowledge.models import LANGUAGES, STATUSES
-from bot.knowledge.store import EntryData
+from bot.knowledge.entries import EntryData, content_problems
+from bot.knowledge.models import LANGUAGES, STATUSES, Delivery
+from bot.knowledge.run_together import run_together_warning
+from bot.knowledge.sheets import Sheet, UnreadableFileError, read_sheet, write_sheet
 
 COLUMNS = (
     "key",
@@ -34,8 +44,11 @@ COLUMNS = (
     "valid_from",
     "valid_until",
     "source",
+    "delivery",
+    "summary",
 )
-REQUIRED = ("question", "answer", "category")
+REQUIRED = ("question", "answer")
+DEFAULT_CATEGORY = "umum"
 HEADER_ALIASES = {
     "pertanyaan": "question",
     "jawaban": "answer",
@@ -49,16 +62,17 @@ HEADER_ALIASES = {
     "berlaku_sampai": "valid_until",
     "sumber": "source",
     "source_url": "source",
+    "answer_link": "source",
+    "link": "source",
+    "url": "source",
+    "tautan": "source",
+    "pengiriman": "delivery",
+    "ringkasan": "summary",
 }
+DELIVERY_ALIASES = {"bagian": "parts", "lengkap": "parts", "ringkasan": "summary"}
 STATUS_ALIASES = {"terbit": "published", "draf": "draft", "arsip": "archived"}
 LANGUAGE_ALIASES = {"indonesia": "id", "ind": "id", "english": "en", "inggris": "en", "eng": "en"}
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
-MAX_ANSWER = 3500  # leaves room under Telegram's 4,096-character message limit
-MAX_QUESTION = 500
-
-
-class UnreadableFileError(ValueError):
-    """Raised when the file is not a CSV or .xlsx file we can read."""
 
 
 @dataclass(frozen=True)
@@ -66,79 +80,21 @@ class FaqRow:
     line: int
     key: str | None
     data: EntryData
+    warnings: tuple[str, ...] = ()
 
 
-def _header(name: object) -> str:
-    text = re.sub(r"[\s-]+", "_", str(name or "").strip().lower())
+@dataclass
+class ParsedFile:
+    """The good rows of a file, and every error and warning with its line."""
+
+    rows: list[FaqRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _header(name: str) -> str:
+    text = re.sub(r"[\s-]+", "_", name.strip().lower())
     return HEADER_ALIASES.get(text, text)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_records(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Return (line number, record) pairs; line 1 is the header row."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise UnreadableFileError(f"{path.name}: use a .csv or .xlsx file")
-
-
-def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFileError(f"{path.name}: not UTF-8 text (save the CSV as UTF-8)") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    first_row = next(reader, None)
-    if first_row is None:
-        return []
-    header = [_header(name) for name in first_row]
-    records: list[tuple[int, dict[str, str]]] = [(1, {"__header__": ",".join(header)})]
-    start = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            records.append((start, _record(header, row)))
-        start = reader.line_num + 1
-    return records
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
-        raise UnreadableFileError(f"{path.name}: not a readable .xlsx file ({exc})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    if not rows:
-        return []
-    header = [_header(name) for name in rows[0]]
-    records: list[tuple[int, dict[str, str]]] = [(1, {"__header__": ",".join(header)})]
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [_cell(value) for value in row]
-        if any(cells):
-            records.append((number, _record(header, cells)))
-    return records
-
-
-def _record(header: list[str], cells: list[str]) -> dict[str, str]:
-    return {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(header)}
 
 
 def _parse_date(value: str, column: str) -> date | None:
@@ -164,7 +120,18 @@ def split_examples(value: str) -> tuple[str, ...]:
 
 
 def _row(line: int, record: dict[str, str]) -> FaqRow:
-    problems = [f"{name} is required" for name in REQUIRED if not record.get(name)]
+    category = record.get("category", "").lower()
+    source, summary = record.get("source") or None, record.get("summary") or None
+    delivery = record.get("delivery", "").lower() or Delivery.PARTS.value
+    delivery = DELIVERY_ALIASES.get(delivery, delivery)
+    problems = content_problems(
+        question=record.get("question", ""),
+        answer=record.get("answer", ""),
+        category=category,
+        source_url=source,
+        delivery=delivery,
+        summary=summary,
+    )
     key = record.get("key", "").lower() or None
     if key and not KEY_PATTERN.fullmatch(key):
         problems.append(f"key {key!r} may use only a-z, 0-9, '.', '_' and '-' (max 80)")
@@ -176,13 +143,6 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
     status = STATUS_ALIASES.get(status, status)
     if status not in STATUSES:
         problems.append(f"status {status!r} must be draft, published or archived")
-    if len(record.get("answer", "")) > MAX_ANSWER:
-        problems.append(f"answer is longer than {MAX_ANSWER} characters")
-    if len(record.get("question", "")) > MAX_QUESTION:
-        problems.append(f"question is longer than {MAX_QUESTION} characters")
-    source = record.get("source", "")
-    if source and not re.match(r"https?://\S+$", source):
-        problems.append(f"source {source!r} is not an http(s) link")
     dates: list[date | None] = []
     for column in ("valid_from", "valid_until"):
         try:
@@ -194,8 +154,11 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
         problems.append("valid_until is before valid_from")
     if problems:
         raise ValueError("; ".join(problems))
+    warnings = [run_together_warning(name, record.get(name, "")) for name in ("answer", "summary")]
+    if not category and "category" in record:
+        warnings.append(f"no category; filed under {DEFAULT_CATEGORY!r}")
     data = EntryData(
-        category=record["category"].strip().lower(),
+        category=category or DEFAULT_CATEGORY,
         question=record["question"],
         answer=record["answer"],
         examples=split_examples(record.get("examples", "")),
@@ -203,47 +166,71 @@ def _row(line: int, record: dict[str, str]) -> FaqRow:
         status=status,
         valid_from=dates[0],
         valid_until=dates[1],
-        source_url=source or None,
+        source_url=source,
+        delivery=delivery,
+        summary=summary,
     )
-    return FaqRow(line, key, data)
+    return FaqRow(line, key, data, tuple(w for w in warnings if w))
 
 
-def parse_rows(records: list[tuple[int, dict[str, str]]]) -> tuple[list[FaqRow], list]:
-    """Validate records; return the good rows and every (line, reason) problem."""
-    errors: list[tuple[int, str]] = []
-    if not records:
-        return [], [(1, "the file is empty (a header row is required)")]
-    header = records[0][1]["__header__"].split(",")
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name and name not in COLUMNS]
+def _columns(header: list[str], parsed: ParsedFile) -> list[str] | None:
+    """Return the header as column names (None: unusable); warn of what is ignored or filled."""
+    names = [_header(name) for name in header]
+    missing = [name for name in REQUIRED if name not in names]
     if missing:
-        errors.append((1, f"missing column(s): {', '.join(missing)}"))
+        parsed.errors.append((1, f"missing column(s): {', '.join(missing)}"))
+    twice = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    for name in twice:
+        given = ", ".join(raw.strip() for raw, n in zip(header, names, strict=True) if n == name)
+        parsed.errors.append((1, f"{given}: these columns all mean {name}; keep one"))
+    unknown = [
+        raw.strip() for raw, name in zip(header, names, strict=True) if name and name not in COLUMNS
+    ]
     if unknown:
-        errors.append((1, f"unknown column(s): {', '.join(unknown)}"))
-    if errors:
-        return [], errors
-    rows: list[FaqRow] = []
+        parsed.warnings.append((1, f"ignored unknown column(s): {', '.join(unknown)}"))
+    if "category" not in names:
+        parsed.warnings.append(
+            (1, f"no category column; every entry is filed under {DEFAULT_CATEGORY!r}")
+        )
+    if missing or twice:
+        return None
+    return [name if name in COLUMNS else "" for name in names]
+
+
+def parse_sheet(sheet: Sheet | None) -> ParsedFile:
+    """Validate a file's rows; return the good rows and every error and warning by line."""
+    parsed = ParsedFile()
+    if sheet is None:
+        parsed.errors.append((1, "the file is empty (a header row is required)"))
+        return parsed
+    columns = _columns(sheet.header, parsed)
+    if columns is None:
+        return parsed
     keys: dict[str, int] = {}
     questions: dict[str, int] = {}
-    for line, record in records[1:]:
+    for line, cells in sheet.rows:
+        record = {
+            name: cells[i] if i < len(cells) else "" for i, name in enumerate(columns) if name
+        }
         try:
             row = _row(line, record)
         except ValueError as exc:
-            errors.append((line, str(exc)))
+            parsed.errors.append((line, str(exc)))
             continue
+        parsed.warnings += [(line, warning) for warning in row.warnings]
         question = " ".join(row.data.question.lower().split())
         if row.key and row.key in keys:
-            errors.append((line, f"key {row.key!r} repeats line {keys[row.key]}"))
+            parsed.errors.append((line, f"key {row.key!r} repeats line {keys[row.key]}"))
         elif question in questions:
-            errors.append((line, f"question repeats line {questions[question]}"))
+            parsed.errors.append((line, f"question repeats line {questions[question]}"))
         else:
             if row.key:
                 keys[row.key] = line
             questions[question] = line
-            rows.append(row)
-    if not rows and not errors:
-        errors.append((1, "the file has no rows"))
-    return rows, errors
+            parsed.rows.append(row)
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append((1, "the file has no rows"))
+    return parsed
 
 
 def slug(text: str, taken: set[str]) -> str:
@@ -260,15 +247,16 @@ def import_faq_file(path: Path, *, session: Session, author: str) -> ImportRepor
     """Validate the whole file; when clean, upsert by key (else by question)."""
     report = ImportReport()
     try:
-        records = read_records(path)
+        sheet = read_sheet(path)
     except UnreadableFileError as exc:
         report.errors.append((1, str(exc)))
         return report
-    rows, report.errors = parse_rows(records)
+    parsed = parse_sheet(sheet)
+    report.errors, report.warnings = parsed.errors, parsed.warnings
     if report.errors:
         return report
     taken = {entry.key for entry in store.list_entries(session=session)}
-    for row in rows:
+    for row in parsed.rows:
         key = row.key
         if key is None:
             existing = store.find_by_question(session=session, question=row.data.question)
@@ -297,6 +285,8 @@ def export_rows(*, session: Session) -> list[list[str]]:
                 entry.valid_from.isoformat() if entry.valid_from else "",
                 entry.valid_until.isoformat() if entry.valid_until else "",
                 entry.source_url or "",
+                entry.delivery,
+                entry.summary or "",
             ]
         )
     return rows
@@ -305,18 +295,5 @@ def export_rows(*, session: Session) -> list[list[str]]:
 def export_faq_file(path: Path, *, session: Session) -> int:
     """Write every entry to a CSV or .xlsx file; return how many entries were written."""
     rows = export_rows(session=session)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "faq"
-        for row in rows:
-            sheet.append(row)
-        workbook.save(path)
-    elif path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-    else:
-        raise UnreadableFileError(f"{path.name}: use a .csv or .xlsx file")
+    write_sheet(path, rows)
     return len(rows) - 1

@@ -57,6 +57,21 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhari itu juga\b", "sehari"),
     (r"\bjalan[\s\-]?jalan\b", "wisata"),
     (r"\blanjut usia\b", "lansia"),
+    # Names of documents and permits, and how citizens shorten or translate them.
+    (r"\bapec business travel card\b", "abtc"),
+    (r"\bkartu (perjalanan )?(pebisnis |bisnis )?apec\b", "abtc"),
+    (r"\bkpp[\s\-]?apec\b", "abtc"),
+    (r"\bizin tinggal kunjungan\b", "itk"),
+    (r"\b(ber)?kewarganegaraan ganda\b", "dwikewarganegaraan"),
+    (r"\bdwi[\s\-]?kewarganegaraan\b", "dwikewarganegaraan"),
+    (r"\bwarga ?negara ganda\b", "dwikewarganegaraan"),
+    (r"\bdual[\s\-]?citizen(ship)?\b", "dwikewarganegaraan"),
+    (r"\bktp[\s\-]?el\b", "ktp"),
+    (r"\bktp elektronik\b", "ktp"),
+    # App troubles.
+    (r"\brequest time[ds]?[\s\-]?out\b", "rto"),
+    (r"\btime[ds]?[\s\-]?out\b", "rto"),
+    (r"\b(masuk|akses)( ke)? akun\b", "login akun"),
 )
 
 # Domain spellings and abbreviations (checked before the general slang lexicon).
@@ -143,6 +158,31 @@ DOMAIN_LEXICON: dict[str, str] = {
     "bekerja": "kerja",
     "pelajar": "studi",
     "mahasiswa": "studi",
+    "ngapain": "apa",  # a question word ("what for"), not the stem "apai"
+    "ngapa": "apa",
+    "apec": "abtc",
+    "foreigner": "asing",
+    "foreigners": "asing",
+    "delete": "hapus",
+    "account": "akun",
+    "document": "dokumen",
+    "documents": "dokumen",
+    "requirement": "syarat",
+    "requirements": "syarat",
+    "child": "anak",
+    "children": "anak",
+    "kid": "anak",
+    "kids": "anak",
+    "lost": "hilang",
+    "damaged": "rusak",
+    "fee": "biaya",
+    "fees": "biaya",
+    "cost": "biaya",
+    "price": "biaya",
+    "harga": "biaya",
+    "harganya": "biaya",
+    "tarif": "biaya",
+    "tarifnya": "biaya",
 }
 
 # Words that mean the same thing at a passport office, merged into the first word of each group
@@ -164,6 +204,22 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("bayar", "transfer", "lunas", "melunasi"),
     ("habis", "penuh"),
     ("ubah", "koreksi", "perbaiki", "edit", "revisi"),
+    # Applying for a document: "bikin", "buat", "urus" and "ajukan" a passport or permit are one
+    # request ("buat" alone is not listed: it is mostly "for").
+    (
+        "urus",
+        "ngurus",
+        "ngurusin",
+        "bikin",
+        "bikinin",
+        "dibikinin",
+        "membuat",
+        "dibuat",
+        "pembuatan",
+        "aju",
+        "apply",
+        "daftarin",
+    ),
 )
 SYNONYMS: dict[str, str] = {variant: group[0] for group in SYNONYM_GROUPS for variant in group[1:]}
 
@@ -177,8 +233,16 @@ RELATED: dict[str, tuple[str, ...]] = {
     "itap": ("itas", "izin"),
     "izin": ("visa",),
     "batal": ("hapus",),
-    "hapus": ("batal",),
+    "hapus": ("batal", "tutup"),
     "salah": ("ubah",),
+    "syarat": ("dokumen",),
+    "dokumen": ("syarat",),
+    "login": ("masuk", "akses"),
+    "masuk": ("login",),
+    "akses": ("login",),
+    "tutup": ("hapus",),
+    "itk": ("visa", "izin"),
+    "ganda": ("dwikewarganegaraan",),
 }
 
 # Never rewritten by the general lexicon (which maps e.g. "kk" to "kakak") nor stemmed.
@@ -187,7 +251,8 @@ PROTECTED = frozenset(
         "kk", "ktp", "sim", "mpp", "ptk", "skw", "wni", "wna", "kitas", "kitap", "itas", "itap",
         "voa", "evoa", "bap", "pnbp", "nik", "otp", "mpaspor", "epaspor", "paspor", "visa",
         "calo", "pungli", "umroh", "umrah", "haji", "tki", "pmi", "tkw", "cs", "hp", "wa",
-        "epo", "reentry", "luarnegeri", "sponsor", "online", "login", "error",
+        "epo", "reentry", "luarnegeri", "sponsor", "online", "login", "error", "abtc", "itk",
+        "rto", "dwikewarganegaraan",
     }
 )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +24,15 @@ from bot.db.base import Base, UTCDateTime, utcnow
 
 STATUSES = ("draft", "published", "archived")
 LANGUAGES = ("id", "en")
+
+
+class Delivery(str, Enum):
+    """How an entry's answer reaches the citizen (bot/knowledge/entries.py says why)."""
+
+    PARTS = "parts"  # the whole answer, in as many messages as the channel needs
+    SUMMARY = "summary"  # the summary staff wrote, then the link to the official source
+
+
 # The fields a revision snapshots and a restore writes back.
 EDITABLE_FIELDS = (
     "category",
@@ -34,6 +44,8 @@ EDITABLE_FIELDS = (
     "valid_from",
     "valid_until",
     "source_url",
+    "delivery",
+    "summary",
 )
 
 
@@ -44,6 +56,7 @@ class KnowledgeEntry(Base):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
         CheckConstraint("language IN ('id', 'en')", name="language"),
+        CheckConstraint("delivery IN ('parts', 'summary')", name="delivery"),
         Index("ix_knowledge_entries_status", "status"),
     )
 
@@ -58,6 +71,8 @@ class KnowledgeEntry(Base):
     valid_from: Mapped[date | None] = Column(Date)
     valid_until: Mapped[date | None] = Column(Date)
     source_url: Mapped[str | None] = Column(String(500))
+    delivery: Mapped[str] = Column(String(16), nullable=False, default=Delivery.PARTS.value)
+    summary: Mapped[str | None] = Column(Text)
     version: Mapped[int] = Column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)

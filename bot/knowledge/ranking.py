@@ -125,6 +125,24 @@ class FaqIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def question_words(self, key: str) -> set[str]:
+        """Return the words of an entry's main and example questions."""
+        words: set[str] = set()
+        for number, entry in enumerate(self.entries):
+            if entry.key == key:
+                for doc_id in self.entry_docs[number]:
+                    if not self.docs[doc_id].answer:
+                        words.update(self.docs[doc_id].tokens)
+        return words
+
+    def weight(self, word: str) -> float:
+        """Return a word's IDF weight in this index (an unseen word's for unknown words)."""
+        return self.idf.get(word, self.unknown_idf)
+
+    def words(self, text: str) -> list[str]:
+        """Return the matching words of a text, as the index sees them."""
+        return self.weights.tokenizer(text)
+
     def _length_norm(self, length: int) -> float:
         return BM25_K1 * (1 - BM25_B + BM25_B * length / (self.avg_len or 1.0))
 
@@ -258,6 +276,9 @@ class FaqIndex:
                 answer=self.entries[number].answer,
                 score=round(confidence, 4),
                 matched=matched,
+                delivery=self.entries[number].delivery,
+                summary=self.entries[number].summary,
+                source_url=self.entries[number].source_url,
             )
             for _rank, confidence, matched, number in rated[:limit]
         ]

@@ -99,4 +99,13 @@ def published_match(*, session: Session, key: str, today: date) -> Match | None:
     entry = store.published_entry(session=session, key=key, today=today)
     if entry is None:
         return None
-    return Match(entry.key, entry.question, entry.answer, 1.0, entry.question)
+    return Match(
+        entry.key,
+        entry.question,
+        entry.answer,
+        1.0,
+        entry.question,
+        delivery=entry.delivery,
+        summary=entry.summary,
+        source_url=entry.source_url,
+    )

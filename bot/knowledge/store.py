@@ -7,7 +7,6 @@ answer-time caches in every process rebuild within their check interval.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from rapidfuzz import fuzz
@@ -15,10 +14,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
+from bot.knowledge.entries import EntryData
 from bot.knowledge.models import (
     EDITABLE_FIELDS,
-    LANGUAGES,
-    STATUSES,
     KnowledgeEntry,
     KnowledgeRevision,
     KnowledgeState,
@@ -40,44 +38,6 @@ class UnknownRevisionError(LookupError):
     """Raised when an entry has no revision with the given number."""
 
 
-@dataclass(frozen=True)
-class EntryData:
-    """The editable fields of an entry, validated."""
-
-    category: str
-    question: str
-    answer: str
-    examples: tuple[str, ...] = ()
-    language: str = "id"
-    status: str = "published"
-    valid_from: date | None = None
-    valid_until: date | None = None
-    source_url: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status {self.status!r} must be one of {', '.join(STATUSES)}")
-        if self.language not in LANGUAGES:
-            raise ValueError(f"language {self.language!r} must be one of {', '.join(LANGUAGES)}")
-        if not self.question.strip() or not self.answer.strip():
-            raise ValueError("question and answer are required")
-        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValueError("valid_until is before valid_from")
-
-    def values(self) -> dict[str, object]:
-        return {
-            "category": self.category,
-            "question": self.question.strip(),
-            "answer": self.answer.strip(),
-            "examples": "\n".join(e.strip() for e in self.examples if e.strip()),
-            "language": self.language,
-            "status": self.status,
-            "valid_from": self.valid_from,
-            "valid_until": self.valid_until,
-            "source_url": self.source_url or None,
-        }
-
-
 def entry_view(entry: KnowledgeEntry) -> EntryView:
     """Convert an entry row to its view."""
     return EntryView(
@@ -91,6 +51,8 @@ def entry_view(entry: KnowledgeEntry) -> EntryView:
         valid_from=entry.valid_from,
         valid_until=entry.valid_until,
         source_url=entry.source_url,
+        delivery=entry.delivery,
+        summary=entry.summary,
         version=entry.version,
         updated_at=entry.updated_at,
         updated_by=entry.updated_by,
@@ -236,6 +198,8 @@ def edit_entry(
         "valid_from": current.valid_from,
         "valid_until": current.valid_until,
         "source_url": current.source_url,
+        "delivery": current.delivery,
+        "summary": current.summary,
     }
     fields.update({name: value for name, value in changes.items() if value is not None})
     save_entry(session=session, key=key, data=EntryData(**fields), author=author, note=note)  # type: ignore[arg-type]

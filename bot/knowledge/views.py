@@ -18,6 +18,8 @@ class EntryView:
     valid_from: date | None = None
     valid_until: date | None = None
     source_url: str | None = None
+    delivery: str = "parts"
+    summary: str | None = None
     version: int = 1
     updated_at: datetime | None = None
     updated_by: str = ""
@@ -51,6 +53,9 @@ class Match:
     answer: str
     score: float
     matched: str
+    delivery: str = "parts"  # how the answer reaches the citizen (bot/knowledge/entries.py)
+    summary: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ from sqlalchemy.orm import sessionmaker
 
 from actions.common import ActionContext
 from actions.faq import HUMAN_BUTTON, ActionFaqAnswer, faq_payload, first_stage_tried
+from bot import PROJECT_ROOT
 from bot.knowledge import store
 from bot.knowledge.demo import seed_faq
 from bot.knowledge.demo_entries import DEMO_FAQ
 from bot.knowledge.models import UnansweredQuestion
 from bot.knowledge.retrieval import KnowledgeCache
 from tests.actions.conftest import NOW, run_action
+from tests.helpers.long_answers import official_answer
 from tests.helpers.trackers import bot_event, entity, make_tracker, user_event
 
 ANSWERS = {key: answer for key, _category, _question, answer, _examples in DEMO_FAQ}
@@ -87,6 +89,55 @@ async def test_an_edit_is_served_on_the_next_reply(faq_context) -> None:
     _events, after = await run_action(action, tracker)
     assert before[0]["text"] == ANSWERS["prioritas"]
     assert after[0]["text"] == "Jawaban baru."
+
+
+SOURCE = "https://www.imigrasi.go.id/faq/paspor/layanan-prioritas"
+SUMMARY = "Ibu hamil, lansia, penyandang disabilitas dan anak balita dilayani lebih dulu."
+
+
+def _edit(context: ActionContext, **changes: object) -> None:
+    with context.factory.begin() as session:  # type: ignore[union-attr]
+        store.edit_entry(session=session, key="prioritas", author="staff", **changes)
+
+
+async def test_a_long_answer_delivered_in_parts_is_sent_whole(faq_context) -> None:
+    long = official_answer(10_000)
+    _edit(faq_context, answer=long)
+    tracker = make_tracker("x", intent="ask_faq", entities=[entity("faq_key", "prioritas")])
+    _events, messages = await run_action(_action(faq_context), tracker)
+    assert [m["text"] for m in messages] == [long]  # the inbox splits it for each channel
+
+
+@pytest.mark.parametrize(
+    "tracker",
+    [
+        make_tracker("ibu hamil bisa lewat jalur prioritas?", intent="ask_faq"),
+        make_tracker("x", intent="ask_faq", entities=[entity("faq_key", "prioritas")]),
+    ],
+    ids=["question", "button"],
+)
+async def test_a_summary_entry_sends_the_summary_and_the_source_link(faq_context, tracker) -> None:
+    _edit(faq_context, delivery="summary", summary=SUMMARY, source_url=SOURCE)
+    events, messages = await run_action(_action(faq_context), tracker)
+    assert events == []
+    assert [(m["response"], m["summary"], m["source"]) for m in messages] == [
+        ("utter_faq_summary", SUMMARY, SOURCE)
+    ]
+
+
+async def test_the_summary_reads_as_the_summary_then_the_link() -> None:
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker("citizen", domain.slots)
+    message = await nlg.generate(
+        "utter_faq_summary", tracker, "gateway", summary=SUMMARY, source=SOURCE
+    )
+    assert message is not None
+    assert message["text"] == f"{SUMMARY}\n\nSelengkapnya: {SOURCE}"
 
 
 async def test_an_empty_knowledge_base_says_so(empty_context) -> None:

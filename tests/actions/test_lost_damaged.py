@@ -74,3 +74,32 @@ async def test_an_empty_database_gives_the_data_missing_answer(
     _, messages = await run_action(ActionLostDamagedPassport(empty_context), report("hilang"))
 
     assert responses(messages) == ["utter_data_missing"]
+
+
+async def test_the_citizens_own_words_tell_damaged_from_lost(context: ActionContext) -> None:
+    """No service entity tagged: "sobek kena air" is a damaged passport, not a lost one."""
+    tracker = report("paspor anak saya sobek kena air, kena denda ga?")
+
+    events, messages = await run_action(ActionLostDamagedPassport(context), tracker)
+
+    assert events[0] == SlotSet("service", "rusak")
+    assert messages[1]["penalty"] == "Rp500.000"
+
+
+async def test_words_of_this_message_beat_the_remembered_case(context: ActionContext) -> None:
+    text = "kalau paspornya kecopetan gimana?"
+    tracker = make_tracker(text, intent="report_lost_damaged", slots={"service": "rusak"})
+
+    events, messages = await run_action(ActionLostDamagedPassport(context), tracker)
+
+    assert events[0] == SlotSet("service", "hilang")
+    assert messages[1]["penalty"] == "Rp1.000.000"
+
+
+def test_mixed_words_leave_the_case_to_the_nlu() -> None:
+    from actions.lost_damaged import case_in_text
+
+    assert case_in_text("paspor hilang terbawa banjir dan sisanya basah") is None
+    assert case_in_text("paspor ketumpahan kopi") == "rusak"
+    assert case_in_text("paspor saya hilang di bandara") == "hilang"
+    assert case_in_text("mau bikin paspor") is None

@@ -58,6 +58,11 @@ class AgentStandIn:
     def is_ready(self) -> bool:
         return self.ready
 
+    async def parse_message(self, text: str) -> dict[str, Any]:
+        verdict = {"winner": "knowledge", "intent": "ask_process", "key": "bayar-cara"}
+        return {"text": text, "intent": {"name": "ask_faq", "confidence": 0.9},
+                "answer_selection": verdict}  # fmt: skip
+
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append((message, gateway_request.get()))
         if self.error is not None:
@@ -107,6 +112,35 @@ async def channel(monkeypatch) -> AsyncIterator[Channel]:
         await server.before_stop()
         await server.close()
         await server.after_stop()
+
+
+async def parse(channel: Channel, payload: Any, headers: dict[str, str] | None = None):
+    async with aiohttp.ClientSession() as client:
+        async with client.post(
+            f"{channel.url}/webhooks/gateway/parse",
+            json=payload,
+            headers=AUTH if headers is None else headers,
+        ) as response:
+            return response.status, await response.json(content_type=None)
+
+
+async def test_parse_says_how_a_text_is_understood_and_saves_nothing(channel):
+    status, parsed = await parse(channel, {"text": "bayar paspor di mana"})
+    assert status == 200
+    assert parsed == {
+        "intent": "ask_faq",
+        "confidence": 0.9,
+        "answer_selection": {"winner": "knowledge", "intent": "ask_process", "key": "bayar-cara"},
+    }
+    assert channel.agent.received == []
+
+
+async def test_parse_needs_the_token_and_a_text(channel):
+    assert (await parse(channel, {"text": "halo"}, headers={}))[0] == 401
+    assert (await parse(channel, {"text": "  "}))[0] == 400
+    assert (await parse(channel, ["halo"]))[0] == 400
+    channel.agent.ready = False
+    assert (await parse(channel, {"text": "halo"}))[0] == 503
 
 
 def body(**overrides: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bot.inbox.models import Contact, InboundMessage, OutboundMessage
 from bot.inbox.payloads import OFFERED_WINDOW
 from tests.channels.conftest import count, eventually
 from tests.helpers import telegram_updates as tg
+from tests.helpers.long_answers import official_answer, visible
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -251,6 +252,25 @@ async def test_four_long_texts_go_out_as_four_with_buttons_on_the_last(
     assert [params["text"] for params in sent] == long_texts
     assert ["reply_markup" in params for params in sent] == [False, False, False, True]
     assert count(session_factory, OutboundMessage.id) == 4
+
+
+async def test_a_10000_character_answer_arrives_whole_in_parts_at_sentence_ends(
+    gateway, fake_telegram, fake_rasa
+):
+    answer = official_answer(10_000)
+    long_answer, later_answer = answers([answer]), answers(["selesai"])
+    fake_rasa.answer = lambda sender, text: (later_answer if text == "lagi" else long_answer)(
+        sender, text
+    )
+    await gateway.post(tg.text(1, "syarat izin tinggal terbatas?"))
+    await gateway.post(tg.text(2, "lagi"))  # answered after every part of the first
+    await eventually(lambda: fake_telegram.sent_texts()[-1:] == ["selesai"])
+    *parts, _later = fake_telegram.calls_of("sendMessage")
+    assert len(parts) >= 3
+    assert all(len(params["text"]) <= 4096 for params in parts)
+    assert visible("".join(params["text"] for params in parts)) == visible(answer)
+    assert all(params["text"].endswith((".", ";")) for params in parts)
+    assert ["reply_markup" in params for params in parts] == [False] * (len(parts) - 1) + [True]
 
 
 # ----- de-duplication, and Rasa down -----------------------------------------------------------

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.knowledge.demo_entries import DEMO_FAQ
-from bot.knowledge.importer import parse_rows, read_records
+from bot.knowledge.importer import parse_sheet
 from bot.knowledge.normalize import clean
 from bot.knowledge.retrieval import DEFAULT_WEIGHTS, FaqIndex, Weights
+from bot.knowledge.sheets import read_sheet
 from bot.knowledge.views import EntryView, Match
 from tests.eval.faq_distractors import distractor_entries, word_salad_entries
 
@@ -45,12 +46,12 @@ def demo_entries() -> list[EntryView]:
 
 
 def third_party_entries() -> list[EntryView]:
-    rows, errors = parse_rows(read_records(DATA / "third_party_faq.csv"))
-    assert not errors, errors
+    parsed = parse_sheet(read_sheet(DATA / "third_party_faq.csv"))
+    assert not parsed.errors, parsed.errors
     return [
         EntryView(row.key or "", row.data.category, row.data.question, row.data.answer,
                   row.data.examples, row.data.language, row.data.status)
-        for row in rows
+        for row in parsed.rows
     ]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import PROJECT_ROOT
+from bot.knowledge.demo_entries import DEMO_FAQ
 from tests.eval import nlu_metrics as m
 from tests.eval.nlu_report import render_markdown
 
@@ -37,6 +39,10 @@ SUMMARY = PROJECT_ROOT / "results" / "nlu_eval.json"
 GATE_MIN_ACCURACY = 0.90
 GATE_MAX_OUT_OF_SCOPE_AS_PASSPORT = 0.05
 FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_THRESHOLD = 0.35  # config.yml, FallbackClassifier
+KNOWLEDGE_INTENT = "ask_faq"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+REFERRALS = frozenset(key for key, category, *_ in DEMO_FAQ if category == "instansi lain")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,32 @@ class Prediction:
     entities: tuple[m.Entity, ...]
     latency_ms: float
     ranking: tuple[tuple[str, float], ...] = ()  # the intent classifier's ranking, best first
+    entry: str | None = None  # the knowledge-base entry the answer selection chose instead
+
+    @property
+    def answer(self) -> str:
+        """What the citizen is answered with: the intent, or ask_faq for an entry.
+
+        The demo FAQ's referrals to other agencies (category "instansi lain": KTP at Dukcapil,
+        SIM at Satpas, visas at embassies) say what the out-of-scope responses say.
+        """
+        if self.entry is None:
+            return self.intent
+        return OUT_OF_SCOPE_INTENT if self.entry in REFERRALS else KNOWLEDGE_INTENT
+
+
+def demo_knowledge_base(directory: Path) -> str:
+    """Create a SQLite database holding the demo FAQ; return its URL."""
+    from bot.db.engine import make_engine, make_session_factory, upgrade_database
+    from bot.knowledge.demo import seed_faq
+
+    url = f"sqlite:///{directory / 'knowledge.db'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        seed_faq(session=session)
+    engine.dispose()
+    return url
 
 
 def newest_model() -> Path | None:
@@ -87,7 +119,19 @@ def load_examples(directories: Sequence[Path] = EVAL_DIRS) -> list[Example]:
 
 
 def _prediction(parsed: dict[str, Any], latency_ms: float) -> Prediction:
+    """The classifier's intent, and the entry when the answer selection chose one instead.
+
+    Intent accuracy stays a measure of the classifier: when an entry won, the intent is the
+    one the classifier had chosen (or the fallback, had it been below the threshold); the
+    entry counts where it answers a message (out of scope answered as a passport question).
+    """
     intent = parsed.get("intent") or {}
+    chosen = parsed.get("answer_selection") or {}
+    entry = chosen.get("key") if chosen.get("winner") == "knowledge" else None
+    if entry:
+        confidence = float(chosen["confidence"])
+        name = chosen["intent"] if confidence >= FALLBACK_THRESHOLD else FALLBACK_INTENT
+        intent = {"name": name, "confidence": confidence}
     raw = next(
         (r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT), intent
     )
@@ -102,6 +146,7 @@ def _prediction(parsed: dict[str, Any], latency_ms: float) -> Prediction:
         raw_confidence=float(raw.get("confidence") or 0.0),
         entities=entities,
         latency_ms=latency_ms,
+        entry=entry,
         ranking=tuple(
             (str(r.get("name")), float(r.get("confidence") or 0.0))
             for r in parsed.get("intent_ranking") or []
@@ -136,6 +181,7 @@ def _row(example: Example, prediction: Prediction) -> dict[str, Any]:
         "confidence": round(prediction.confidence, 4),
         "raw_predicted": prediction.raw_intent,
         "raw_confidence": round(prediction.raw_confidence, 4),
+        "entry": prediction.entry,
     }
 
 
@@ -145,7 +191,7 @@ def per_set(pairs: list[tuple[Example, Prediction]]) -> dict[str, dict[str, Any]
     for name in sorted({e.set_name for e, _ in pairs}):
         mine = [(e, p) for e, p in pairs if e.set_name == name]
         gold, predicted = [e.intent for e, _ in mine], [p.intent for _, p in mine]
-        oos = m.out_of_scope_as_passport(gold, predicted)
+        oos = m.out_of_scope_as_passport(gold, [p.answer for _, p in mine])
         result[name] = {
             "messages": len(mine),
             "intent_accuracy": round(m.intent_accuracy(gold, predicted), 4),
@@ -196,7 +242,7 @@ def summarise(model: Path, examples: list[Example], predictions: list[Prediction
     pairs = list(zip(examples, predictions, strict=True))
     in_scope = [(e, p) for e, p in pairs if not m.is_out_of_scope(e.intent)]
     out_scope = [(e, p) for e, p in pairs if m.is_out_of_scope(e.intent)]
-    oos = m.out_of_scope_as_passport(gold, predicted)
+    oos = m.out_of_scope_as_passport(gold, [p.answer for p in predictions])
     latencies = [p.latency_ms for p in predictions]
     wrong = sorted(
         (_row(e, p) for e, p in pairs if e.intent != p.intent), key=lambda r: -r["confidence"]
@@ -243,7 +289,7 @@ def summarise(model: Path, examples: list[Example], predictions: list[Prediction
         ],
         "out_of_scope_as_passport": asdict(oos) | {"rate": round(oos.rate, 4)},
         "out_of_scope_answered_as_passport": [
-            _row(e, p) for e, p in out_scope if m.is_passport_intent(p.intent)
+            _row(e, p) for e, p in out_scope if m.is_passport_intent(p.answer)
         ],
         "latency_ms": {
             "p50": round(m.percentile(latencies, 0.50), 2),
@@ -311,7 +357,11 @@ def main(argv: list[str] | None = None) -> int:
     if not examples:
         print(f"no examples in {args.data}")
         return 2
-    predictions = asyncio.run(predict(model, [e.text for e in examples]))
+    with tempfile.TemporaryDirectory() as scratch:
+        # The answer selection reads the knowledge base: the shipped demo FAQ, never whatever
+        # a local database happens to hold.
+        os.environ["DATABASE_URL"] = demo_knowledge_base(Path(scratch))
+        predictions = asyncio.run(predict(model, [e.text for e in examples]))
     summary = summarise(model, examples, predictions)
     markdown = render_markdown(summary)
     print(markdown)

@@ -13,6 +13,7 @@ from bot.inbox.inbox import InboxPolicy
 from bot.inbox.models import Contact, InboundMessage, OutboundMessage
 from bot.settings import Settings
 from tests.helpers.fake_rasa import FakeRasa
+from tests.helpers.long_answers import official_answer, visible
 from tests.helpers.webchat import ChatClient
 
 TOKEN = "test-token-123"
@@ -59,6 +60,19 @@ async def test_message_gets_the_assistants_replies(client, fake_rasa):
     ]
     assert body["replies"][1]["buttons"] == [{"title": "Kuota", "payload": "/ask_quota"}]
     assert {r["in_reply_to"] for r in body["replies"]} == {"m1"}
+
+
+async def test_a_10000_character_answer_arrives_whole_in_parts(client, fake_rasa):
+    answer = official_answer(10_000)
+    fake_rasa.answer = lambda sender, _message: [{"recipient_id": sender, "text": answer}]
+    chat = await ChatClient.start(client)
+    body = await chat.say("syarat izin tinggal terbatas?")
+    parts = [reply["text"] for reply in body["replies"]]
+    assert len(parts) >= 3
+    assert all(len(part) <= WebChatChannel.limits.max_text_chars for part in parts)
+    assert visible("".join(parts)) == visible(answer)
+    assert all(part.endswith((".", ";")) for part in parts)
+    assert [r["text"] for r in (await chat.fetch())["replies"]] == parts  # and when polled
 
 
 async def test_rasa_sees_an_opaque_conversation_id_not_the_token(client, fake_rasa, session):

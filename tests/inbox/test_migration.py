@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, text
@@ -15,25 +12,9 @@ from bot.db.base import Base
 from bot.db.engine import make_engine, make_session_factory, upgrade_database
 from bot.inbox import answers, store
 from bot.inbox.models import InboundKind
-from tests.helpers.postgres import postgres_unavailable_reason, scratch_database
 
 TABLES = {"contacts", "inbound_messages", "outbound_messages"}
 RECEIVED = datetime(2026, 12, 1, 3, 0)  # naive UTC, as stored
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_url(request, tmp_path) -> Iterator[str]:
-    """An empty database (not migrated)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    reason = postgres_unavailable_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {reason}")
-        pytest.skip(reason)
-    with scratch_database("bot_migration") as url:
-        yield url
 
 
 def test_migrated_schema_matches_the_models(fresh_url) -> None:

@@ -55,6 +55,32 @@ def test_import_edit_restore_and_inspect(run, tmp_path, capsys) -> None:
     assert run("faq", "restore", "voa", "9") == 1
 
 
+def test_edit_chooses_the_delivery_and_show_prints_it(run, tmp_path, capsys) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text("key,question,answer\nitas,Syarat ITAS?,Daftar panjang.\n", encoding="utf-8")
+    assert run("faq", "import", str(path)) == 0
+    assert run("faq", "edit", "itas", "--delivery", "summary") == 1
+    assert capsys.readouterr().out.endswith(
+        "Not saved: delivery summary needs a summary; delivery summary needs a source link\n"
+    )
+    link = "https://www.imigrasi.go.id/faq/itas"
+    summary = "Syaratnya banyak.Lihat daftar lengkap di situs resmi."
+    assert run("faq", "edit", "itas", "--delivery", "summary", "--summary", summary,
+               "--source", link) == 0  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == [
+        "warning: summary seems to run list items or sentences together in 1 place, "
+        'e.g. "Syaratnya banyak.Lihat daftar lengkap…"; add line breaks or spaces',
+        "itas is at revision 2 (published, summary).",
+    ]
+    assert run("faq", "show", "itas") == 0
+    shown = capsys.readouterr().out
+    assert "delivery:  summary" in shown and f"summary:   {summary}" in shown
+    assert run("faq", "edit", "itas", "--delivery", "parts", "--summary", "") == 0
+    assert run("faq", "show", "itas") == 0
+    shown = capsys.readouterr().out
+    assert "delivery:  parts" in shown and "summary:" not in shown
+
+
 def test_bad_import_prints_every_line(run, tmp_path, capsys) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("question,answer,category\nA?,,umum\n,B.,umum\n", encoding="utf-8")
@@ -63,6 +89,21 @@ def test_bad_import_prints_every_line(run, tmp_path, capsys) -> None:
     assert "line 2: answer is required" in out and "line 3: question is required" in out
     assert "nothing was imported" in out
     assert run("faq", "import", str(tmp_path / "missing.csv")) == 1
+
+
+def test_import_prints_warnings_and_goes_on(run, tmp_path, capsys) -> None:
+    path = tmp_path / "situs.csv"
+    path.write_text(
+        "topic,question,answer,category\nFAQ,RTO?,Silakan lakukan:Keluar akun.,m-paspor\n",
+        encoding="utf-8",
+    )
+    assert run("faq", "import", str(path)) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "line 1: warning: ignored unknown column(s): topic",
+        "line 2: warning: answer seems to run list items or sentences together in 1 place, "
+        'e.g. "Silakan lakukan:Keluar akun."; add line breaks or spaces',
+        "Imported: 1 created, 0 updated, 0 unchanged; 2 warning(s).",
+    ]
 
 
 def test_unanswered_lists_groups(run, settings, capsys) -> None:

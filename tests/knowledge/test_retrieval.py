@@ -12,9 +12,9 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.knowledge import retrieval, store
 from bot.knowledge.demo_entries import DEMO_FAQ
+from bot.knowledge.entries import EntryData
 from bot.knowledge.normalize import normalize, stem, tokens
 from bot.knowledge.retrieval import FaqIndex, KnowledgeCache
-from bot.knowledge.store import EntryData
 from bot.knowledge.views import EntryView
 
 TODAY = date(2026, 12, 2)

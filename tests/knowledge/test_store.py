@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.knowledge import store
-from bot.knowledge.store import EntryData
+from bot.knowledge.entries import EntryData
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc)
 
@@ -86,3 +86,34 @@ def test_unanswered_questions_are_masked_and_grouped(session_factory) -> None:
         ("nik sy 617101******9999 belum terdaftar, hp 0812*****90", 2),
     ]
     assert all("6171012345678901" not in t and "081234567890" not in t for t in texts)
+
+
+def test_a_summary_delivery_needs_a_summary_and_a_source_link(faq_factory) -> None:
+    with faq_factory.begin() as session, pytest.raises(ValueError) as refused:
+        store.edit_entry(session=session, key="reschedule", author="x", delivery="summary")
+    assert str(refused.value) == (
+        "delivery summary needs a summary; delivery summary needs a source link"
+    )
+    with faq_factory.begin() as session, pytest.raises(ValueError, match="'pdf' must be"):
+        store.edit_entry(session=session, key="reschedule", author="x", delivery="pdf")
+    with pytest.raises(ValueError, match="summary is 1,001 characters; at most 1,000 fit"):
+        EntryData(category="c", question="q", answer="a", summary="x" * 1001)
+
+
+def test_delivery_and_summary_are_in_the_history_and_restored(faq_factory) -> None:
+    link = "https://www.imigrasi.go.id/faq/reschedule"
+    with faq_factory.begin() as session:
+        store.edit_entry(
+            session=session, key="reschedule", author="ani", delivery="summary",
+            summary="Jadwal bisa diubah di aplikasi.", source_url=link,
+        )  # fmt: skip
+        store.edit_entry(session=session, key="reschedule", author="budi", delivery="parts")
+        revisions = store.history(session=session, key="reschedule")
+        restored = store.restore_revision(session=session, key="reschedule", number=2, author="c")
+    assert set(revisions[1].changed_fields) == {"delivery", "summary", "source_url"}
+    assert revisions[1].snapshot["delivery"] == "summary"
+    assert revisions[2].changed_fields == ("delivery",)
+    assert (restored.delivery, restored.summary) == ("summary", "Jadwal bisa diubah di aplikasi.")
+    with faq_factory.begin() as session:  # back to the seeded revision: the whole answer
+        first = store.restore_revision(session=session, key="reschedule", number=1, author="c")
+    assert (first.delivery, first.summary, first.source_url) == ("parts", None, None)

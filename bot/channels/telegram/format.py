@@ -14,6 +14,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.base import ChannelLimits
+from bot.inbox import splitting
 from bot.inbox.messages import Reply
 
 # The Bot API's limits (https://core.telegram.org/bots/api#sendmessage, #inlinekeyboardbutton)
@@ -80,46 +81,13 @@ def plain_text(text: str) -> str:
     return text
 
 
-def _hard_split(text: str, limit: int) -> list[str]:
-    """Split one over-long paragraph at line breaks, then spaces, then anywhere."""
-    parts: list[str] = []
-    rest = text
-    while telegram_length(rest) > limit:
-        window = rest[:limit]
-        while telegram_length(window) > limit:  # astral characters count twice
-            window = window[:-1]
-        cut = max(window.rfind("\n"), window.rfind(" "))
-        if cut <= limit // 2:
-            cut = len(window)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
 def split_text(text: str, limit: int = LIMITS.max_text_chars) -> list[str]:
-    """Split text into parts of at most `limit` characters, at paragraph boundaries if possible."""
-    if telegram_length(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for paragraph in re.split(r"\n{2,}", text.strip()):
-        if not paragraph.strip():
-            continue
-        pieces = (
-            _hard_split(paragraph, limit) if telegram_length(paragraph) > limit else [paragraph]
-        )
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if telegram_length(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return [part for part in parts if part.strip()]
+    """Split text into parts Telegram accepts (its count: UTF-16), at the best boundaries.
+
+    The inbox already splits long replies by characters (bot/inbox/splitting.py); this catches
+    the rest, e.g. text full of emoji, which Telegram counts twice.
+    """
+    return splitting.split_text(text, limit, length=telegram_length)
 
 
 def message_parts(reply: Reply) -> list[str]:

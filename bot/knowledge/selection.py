@@ -1,0 +1,167 @@
+"""One answer-selection step: a built-in intent or a published knowledge-base entry.
+
+Language understanding was trained on the built-in intents only; it knows nothing of topics staff
+publish later, and its softmax still names some intent for a message about them ("dokumen apa
+saja untuk mengajukan KITAP?" looks like the passport requirements). So for every message the
+intent the classifier chose and the best published entries are compared on one scale: the
+probability that each is the right answer. The intent's confidence already is one (the linear
+classifier's softmax scale is fitted by cross-validation); the entry's retrieval score is
+turned into one by `knowledge_probability`, a logistic curve fitted on labelled paraphrases
+(docs/answer_selection.md, `python -m tests.eval.selection_fit`).
+
+The entry wins when it is the more probable answer and clear of its runner-up, with two kinds
+of intent held to a stricter rule:
+
+* `OWNED_INTENTS` are answered from the schedule database (quota, hours, addresses, fees,
+  passport requirements): current and office-specific, so an entry must be clearly more
+  probable than the intent (`OWNED_MARGIN`) to take their place.
+
+What an intent's answer is worth also depends on what the message is about: "dokumen apa saja
+untuk mengajukan KITAP?" is a requirements question, but the built-in answer lists passport
+documents. So the intent's probability is discounted by the message's `novelty`: the share of
+its words (weighted as in retrieval) that the best entry's questions contain and that none of
+the intent's training examples ever did ("kitap" never appears in the passport-requirements
+examples). A message the intent was trained for keeps its full weight.
+* `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
+  conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.views import Match
+
+KNOWLEDGE_INTENT = "ask_faq"
+KNOWLEDGE_ENTITY = "faq_key"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+OWNED_INTENTS = frozenset(
+    {"ask_quota", "ask_office_hours", "ask_office_location", "ask_fees", "ask_requirements"}
+)
+CONVERSATION_INTENTS = frozenset(
+    {
+        "greet",
+        "thank",
+        "goodbye",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "inform",
+        "request_human",
+        "complaint",
+    }
+)
+# Fitted by tests/eval/selection_fit.py on the tuning paraphrases (docs/answer_selection.md).
+LOGISTIC_SCORE = 2.09
+LOGISTIC_MARGIN = 6.40
+LOGISTIC_IN_SCOPE = 2.96
+LOGISTIC_BIAS = -4.20
+MIN_PROBABILITY = 0.5  # an entry less likely than not to be right never wins
+# A weak match never answers directly, however far ahead of the others: questions about things
+# no entry mentions ("ada mushola?", "kantin jual apa?") share only "kantor imigrasi" with one.
+MIN_SCORE = 0.45
+CLEAR_MARGIN = 0.08  # the best must lead its runner-up by this much
+OWNED_MARGIN = 0.15
+EXACT_SCORE = 0.95
+# How much of a question the intent's answer settles when the intent is right: the process
+# overview, the lost-or-damaged procedure and "we only handle passports" answer a specific
+# question only in part, so a likely entry beats them.
+GENERIC_ANSWER_VALUE = 0.5
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What answers a message, and why (kept in the parse data for staff and evaluation)."""
+
+    winner: str  # "intent" or "knowledge"
+    intent: str
+    confidence: float
+    key: str | None = None
+    score: float | None = None
+    probability: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "winner": self.winner,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "key": self.key,
+            "score": self.score,
+            "probability": None if self.probability is None else round(self.probability, 4),
+        }
+
+
+def knowledge_probability(score: float, margin: float, in_scope: float) -> float:
+    """Return the calibrated probability that the best entry is the right answer.
+
+    `score` is its retrieval score, `margin` its lead over the runner-up and `in_scope` the
+    classifier's probability that the message is a question for this office at all (one minus
+    the out-of-scope intents' confidences): off-topic messages share words with entries too.
+    """
+    logit = (
+        LOGISTIC_SCORE * score
+        + LOGISTIC_MARGIN * margin
+        + LOGISTIC_IN_SCOPE * in_scope
+        + LOGISTIC_BIAS
+    )
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def novelty(
+    message_words: Sequence[str],
+    entry_words: Collection[str],
+    intent_words: Collection[str],
+    weight: Callable[[str], float],
+) -> float:
+    """Return the weighted share of the message's words that only the entry knows.
+
+    Counted: words the entry's questions contain and the intent's training examples do not.
+    """
+    distinct = set(message_words)
+    total = sum(weight(word) for word in distinct)
+    new = sum(weight(w) for w in distinct if w in entry_words and w not in intent_words)
+    return new / total if total else 0.0
+
+
+def in_scope_probability(ranking: Sequence[tuple[str, float]]) -> float:
+    """Return one minus the confidence the classifier gives `out_of_scope`.
+
+    Only the general out-of-scope intent counts: `out_of_scope_visa` (a visa for going abroad)
+    and its siblings are about neighbouring services, exactly where staff add entries.
+    """
+    outside = sum(c for name, c in ranking if name == OUT_OF_SCOPE_INTENT)
+    return max(0.0, 1.0 - outside)
+
+
+def select(
+    intent: str,
+    confidence: float,
+    matches: Sequence[Match],
+    *,
+    in_scope: float = 1.0,
+    novelty: float = 0.0,
+) -> Selection:
+    """Choose between the classifier's intent and the best entry (`matches`, best first)."""
+    kept = Selection("intent", intent, confidence)
+    if not matches:
+        return kept
+    best = matches[0]
+    margin = best.score - (matches[1].score if len(matches) > 1 else 0.0)
+    probability = knowledge_probability(best.score, margin, in_scope)
+    considered = Selection("intent", intent, confidence, best.key, best.score, probability)
+    if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY or best.score < MIN_SCORE:
+        return considered
+    if intent in CONVERSATION_INTENTS and best.score < EXACT_SCORE:
+        return considered
+    settled = confidence * (1.0 - novelty)  # how likely the intent's answer fits the message
+    if intent in OWNED_INTENTS:
+        needed = settled + OWNED_MARGIN
+    elif intent in CONVERSATION_INTENTS:
+        needed = 0.0
+    else:
+        needed = settled * GENERIC_ANSWER_VALUE
+    if probability <= needed:
+        return considered
+    return Selection("knowledge", intent, confidence, best.key, best.score, probability)

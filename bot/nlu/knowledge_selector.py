@@ -1,0 +1,190 @@
+"""Let a published knowledge-base entry answer a message when it fits better than the intent.
+
+Runs after the intent classifier and before the FallbackClassifier. For each message it ranks
+the published entries (the same in-process index the FAQ action uses, rebuilt within seconds of
+a staff edit, no retraining) and asks `bot.knowledge.selection.select` which answer is the more
+probable one. When the entry wins, the intent becomes `ask_faq` with the entry's key as the
+`faq_key` entity, so the FAQ action answers with exactly that entry. Either way the decision is
+kept in the parse data as `answer_selection`, for staff and for the evaluation.
+
+Training only records, per intent, the words of its examples (as the knowledge base tokenises
+them, stored as JSON): the selection discounts an intent for a message whose key words it was
+never trained on and the best entry has (`selection.novelty`).
+
+The knowledge base lives in the database of DATABASE_URL. When it cannot be read the message
+keeps the classifier's intent (logged); the FAQ action still searches when it is reached.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from bot.knowledge import retrieval, selection
+from bot.knowledge.normalize import tokens
+from bot.knowledge.ranking import FaqIndex
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_KEY = "answer_selection"
+VOCABULARY_FILE = "intent_words.json"
+OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
+CANDIDATES = 2  # the best entry and its runner-up (for the lead)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class KnowledgeSelector(GraphComponent):
+    """Replace the intent by `ask_faq` + `faq_key` when a published entry is the better answer."""
+
+    def __init__(
+        self,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        intent_words: dict[str, set[str]] | None = None,
+        factory: sessionmaker | None = None,
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.intent_words = intent_words or {}
+        self._factory = factory
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> KnowledgeSelector:
+        """Create an untrained selector (no intent vocabularies yet)."""
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Record the words of each intent's examples."""
+        words: dict[str, set[str]] = defaultdict(set)
+        for example in training_data.intent_examples:
+            if example.get(INTENT) and example.get(TEXT):
+                words[str(example.get(INTENT))].update(tokens(str(example.get(TEXT))))
+        self.intent_words = dict(words)
+        self.persist()
+        assert self._resource is not None
+        return self._resource
+
+    def persist(self) -> None:
+        if self._model_storage is None or self._resource is None:
+            return
+        with self._model_storage.write_to(self._resource) as directory:
+            stored = {intent: sorted(words) for intent, words in self.intent_words.items()}
+            (directory / VOCABULARY_FILE).write_text(json.dumps(stored), encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> KnowledgeSelector:
+        """Load the intent vocabularies (none when the component was never trained)."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                stored = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            return cls(model_storage, resource)
+        return cls(model_storage, resource, {k: set(v) for k, v in stored.items()})
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Decide each message's answer source."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
+            if not text.strip() or not intent.get("name"):
+                continue
+            index = self._index()
+            if index is None:
+                continue
+            chosen = self._select(index, text, str(intent["name"]), message)
+            message.set(OUTPUT_KEY, chosen.as_dict(), add_to_output=True)
+            if chosen.winner == "knowledge":
+                _answer_from_entry(message, chosen)
+        return messages
+
+    def _select(
+        self, index: FaqIndex, text: str, intent: str, message: Message
+    ) -> selection.Selection:
+        matches = index.search(text, limit=CANDIDATES)
+        ranking = [
+            (str(item.get("name")), float(item.get("confidence") or 0.0))
+            for item in message.get(INTENT_RANKING_KEY) or []
+        ]
+        novelty = 0.0
+        if matches:
+            novelty = selection.novelty(
+                index.words(text),
+                index.question_words(matches[0].key),
+                self.intent_words.get(intent, set()),
+                index.weight,
+            )
+        confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+        return selection.select(
+            intent,
+            confidence,
+            matches,
+            in_scope=selection.in_scope_probability(ranking),
+            novelty=novelty,
+        )
+
+    def _index(self) -> FaqIndex | None:
+        today = datetime.now(OFFICE_ZONE).date()
+        try:
+            if self._factory is None:
+                from bot.db.engine import process_session_factory
+
+                self._factory = process_session_factory()
+            with self._factory.begin() as session:
+                return retrieval.cache_for(session).index(session=session, today=today)
+        except SQLAlchemyError as exc:
+            logger.warning("Knowledge base not readable, the intent stands: %s", exc)
+            return None
+
+
+def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:
+    """Make the message an `ask_faq` question for the chosen entry."""
+    probability = float(chosen.probability or 0.0)
+    ranking = [
+        {"name": item["name"], "confidence": float(item["confidence"]) * (1.0 - probability)}
+        for item in message.get(INTENT_RANKING_KEY) or []
+        if item.get("name") != selection.KNOWLEDGE_INTENT
+    ]
+    top = {"name": selection.KNOWLEDGE_INTENT, "confidence": probability}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+    entities = [
+        e for e in message.get(ENTITIES) or [] if e.get("entity") != selection.KNOWLEDGE_ENTITY
+    ]
+    entities.append(
+        {
+            "entity": selection.KNOWLEDGE_ENTITY,
+            "value": chosen.key,
+            "start": 0,
+            "end": len(message.get(TEXT) or ""),
+            "confidence_entity": probability,
+            "extractor": KnowledgeSelector.__name__,
+        }
+    )
+    message.set(ENTITIES, entities, add_to_output=True)

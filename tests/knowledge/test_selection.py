@@ -1,0 +1,65 @@
+"""The answer-selection rule: when a published entry answers instead of the intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import selection
+from bot.knowledge.selection import knowledge_probability, select
+from bot.knowledge.views import Match
+
+
+def matches(*scores: float) -> list[Match]:
+    return [Match(f"entry-{n}", "q", "a", score, "q") for n, score in enumerate(scores)]
+
+
+def test_probability_grows_with_score_lead_and_scope():
+    base = knowledge_probability(0.5, 0.1, 1.0)
+    assert knowledge_probability(0.7, 0.1, 1.0) > base
+    assert knowledge_probability(0.5, 0.3, 1.0) > base
+    assert knowledge_probability(0.5, 0.1, 0.2) < base
+    assert 0.0 < knowledge_probability(0.0, 0.0, 0.0) < knowledge_probability(1, 1, 1) < 1.0
+
+
+def test_a_clear_likely_entry_beats_a_generic_intent():
+    chosen = select("ask_process", 0.99, matches(0.8, 0.3))
+    assert (chosen.winner, chosen.key) == ("knowledge", "entry-0")
+
+
+def test_an_entry_close_to_its_runner_up_does_not_answer():
+    chosen = select("ask_process", 0.99, matches(0.8, 0.77))
+    assert chosen.winner == "intent"
+    assert chosen.key == "entry-0"  # considered, and kept in the parse data
+
+
+def test_no_entry_no_change():
+    assert select("greet", 0.9, []) == selection.Selection("intent", "greet", 0.9)
+
+
+@pytest.mark.parametrize("intent", sorted(selection.OWNED_INTENTS))
+def test_database_answers_keep_what_they_own(intent):
+    assert select(intent, 0.9, matches(0.8, 0.3)).winner == "intent"
+    # ... unless the classifier is unsure and the entry clearly fits
+    assert select(intent, 0.4, matches(0.9, 0.2)).winner == "knowledge"
+
+
+@pytest.mark.parametrize("intent", sorted(selection.CONVERSATION_INTENTS))
+def test_conversation_intents_give_way_only_to_their_exact_question(intent):
+    assert select(intent, 0.5, matches(0.9, 0.1)).winner == "intent"
+    assert select(intent, 0.5, matches(1.0, 0.1)).winner == "knowledge"
+
+
+def test_off_topic_messages_need_a_much_better_match():
+    likely_off_topic = selection.in_scope_probability([("out_of_scope", 0.9), ("greet", 0.1)])
+    assert likely_off_topic == pytest.approx(0.1)
+    assert select("out_of_scope", 0.9, matches(0.6, 0.5), in_scope=likely_off_topic).winner == (
+        "intent"
+    )
+    assert select("out_of_scope_visa", 0.6, matches(0.6, 0.3), in_scope=0.4).winner == ("knowledge")
+
+
+def test_the_verdict_is_plain_data():
+    verdict = select("ask_process", 0.991234, matches(0.8, 0.3)).as_dict()
+    assert verdict["winner"] == "knowledge"
+    assert verdict["confidence"] == 0.9912
+    assert set(verdict) == {"winner", "intent", "confidence", "key", "score", "probability"}
