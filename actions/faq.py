@@ -15,6 +15,7 @@ from actions.common import ActionContext, PassportAction, latest_entity
 from bot.knowledge import retrieval, store
 from bot.knowledge.models import Delivery
 from bot.knowledge.retrieval import KnowledgeCache
+from bot.knowledge.selection import PARSE_KEY
 from bot.knowledge.views import Match
 
 # Fitted on the question-field score (docs/faq_eval.md, "Thresholds"): no off-topic or
@@ -153,13 +154,17 @@ class ActionFaqAnswer(PassportAction):
         """Answer from the best FAQ entry, offer close candidates, or say honestly we can't."""
         today = self.context.now().astimezone(OFFICE_ZONE).date()
         key = latest_entity(tracker, FAQ_ENTITY)
+        # Parsed by the NLU (not a button payload): the answer-selection step left its verdict.
+        decided = PARSE_KEY in tracker.latest_message
         if key:
             chosen = await self.context.db(retrieval.published_match, key=key, today=today)
             if chosen is not None:
                 send_answer(dispatcher, chosen)
                 return []
-            dispatcher.utter_message(response="utter_faq_no_answer")
-            return []
+            if not decided:  # a button for an entry withdrawn since it was offered
+                dispatcher.utter_message(response="utter_faq_no_answer")
+                return []
+            # withdrawn in the seconds since the message was parsed: search what is published
         text = (tracker.latest_message.get("text") or "").strip()
         matches = await self.context.db(
             retrieval.search, query=text, today=today, limit=MAX_SUGGESTIONS, cache=self.cache
@@ -167,7 +172,6 @@ class ActionFaqAnswer(PassportAction):
         # The answer-selection step (bot.knowledge.selection) already gave every clear, likely
         # entry its faq_key; without its verdict (the knowledge base was unreadable at parse
         # time) the action decides by the score alone.
-        decided = "answer_selection" in tracker.latest_message
         if not decided and is_clear(matches):
             send_answer(dispatcher, matches[0])
             return []

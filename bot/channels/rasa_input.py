@@ -91,7 +91,11 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "text is required"}, status=400)
             if not _model_ready(request):
                 return response.json({"error": "model not ready"}, status=503)
-            parsed = await request.app.ctx.agent.parse_message(text[:MAX_TEXT_CHARS])
+            try:
+                parsed = await request.app.ctx.agent.parse_message(text[:MAX_TEXT_CHARS])
+            except Exception:  # noqa: BLE001 - same answer as a failed turn
+                logger.exception("parsing a text for faq check failed")
+                return response.json({"error": "processing failed"}, status=500)
             intent = parsed.get("intent") or {}
             return response.json(
                 {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +23,8 @@ from bot.knowledge.sheets import UnreadableFileError
 from bot.knowledge.training import retrain
 from bot.logging_setup import mask_personal_data
 from bot.settings import Settings
+
+OFFICE_ZONE = ZoneInfo("Asia/Jakarta")  # entries are valid by the office's calendar day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -220,8 +223,9 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def check_command(args: argparse.Namespace, settings: Settings) -> int:
     """Ask the running Rasa server how each question of each published entry is answered."""
+    today = datetime.now(OFFICE_ZONE).date()
     with _factory(settings).begin() as session:
-        entries = store.published_entries(session=session, today=date.today())
+        entries = store.published_entries(session=session, today=today)
     if args.key:
         entries = [entry for entry in entries if entry.key == args.key]
         if not entries:
@@ -232,9 +236,10 @@ def check_command(args: argparse.Namespace, settings: Settings) -> int:
             check_entries(entries, rasa_url=settings.rasa_url, token=settings.rasa_token)
         )
     except aiohttp.ClientResponseError as exc:
-        if exc.status != 401:
-            raise
-        print("Rasa refused the token: set RASA_TOKEN (e.g. in .env) to the running assistant's.")
+        if exc.status == 401:
+            print("Rasa refused the token: set RASA_TOKEN (e.g. in .env) to the running one's.")
+        else:
+            print(f"Rasa at {settings.rasa_url} answered {exc.status} {exc.message}; try again.")
         return 1
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         print(f"Rasa at {settings.rasa_url} did not answer ({exc}); is the assistant running?")

@@ -15,15 +15,16 @@ of intent held to a stricter rule:
 * `OWNED_INTENTS` are answered from the schedule database (quota, hours, addresses, fees,
   passport requirements): current and office-specific, so an entry must be clearly more
   probable than the intent (`OWNED_MARGIN`) to take their place.
+* `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
+  conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
 
 What an intent's answer is worth also depends on what the message is about: "dokumen apa saja
 untuk mengajukan KITAP?" is a requirements question, but the built-in answer lists passport
-documents. So the intent's probability is discounted by the message's `novelty`: the share of
-its words (weighted as in retrieval) that the best entry's questions contain and that none of
-the intent's training examples ever did ("kitap" never appears in the passport-requirements
-examples). A message the intent was trained for keeps its full weight.
-* `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
-  conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
+documents. So the intent's probability is discounted by the message's novelty
+(`message_novelty`): the share of its words (weighted as in retrieval) that the best entry's
+questions contain and that none of the intent's training examples ever did ("kitap" never
+appears in the passport-requirements examples). A message the intent was trained for keeps its
+full weight.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from bot.knowledge.views import Match
 
 KNOWLEDGE_INTENT = "ask_faq"
+PARSE_KEY = "answer_selection"  # where the verdict is kept in the parse data
 KNOWLEDGE_ENTITY = "faq_key"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 OWNED_INTENTS = frozenset(
@@ -65,6 +67,9 @@ MIN_SCORE = 0.45
 CLEAR_MARGIN = 0.08  # the best must lead its runner-up by this much
 OWNED_MARGIN = 0.15
 EXACT_SCORE = 0.95
+# The FallbackClassifier's threshold (config.yml): a conversation intent below it is not
+# what the message will be taken for, so it protects nothing.
+FALLBACK_THRESHOLD = 0.35
 # How much of a question the intent's answer settles when the intent is right: the process
 # overview, the lost-or-damaged procedure and "we only handle passports" answer a specific
 # question only in part, so a likely entry beats them.
@@ -109,7 +114,7 @@ def knowledge_probability(score: float, margin: float, in_scope: float) -> float
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def novelty(
+def message_novelty(
     message_words: Sequence[str],
     entry_words: Collection[str],
     intent_words: Collection[str],
@@ -153,12 +158,13 @@ def select(
     considered = Selection("intent", intent, confidence, best.key, best.score, probability)
     if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY or best.score < MIN_SCORE:
         return considered
-    if intent in CONVERSATION_INTENTS and best.score < EXACT_SCORE:
+    steering = intent in CONVERSATION_INTENTS and confidence >= FALLBACK_THRESHOLD
+    if steering and best.score < EXACT_SCORE:
         return considered
     settled = confidence * (1.0 - novelty)  # how likely the intent's answer fits the message
     if intent in OWNED_INTENTS:
         needed = settled + OWNED_MARGIN
-    elif intent in CONVERSATION_INTENTS:
+    elif steering:
         needed = 0.0
     else:
         needed = settled * GENERIC_ANSWER_VALUE

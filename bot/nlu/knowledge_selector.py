@@ -7,18 +7,24 @@ probable one. When the entry wins, the intent becomes `ask_faq` with the entry's
 `faq_key` entity, so the FAQ action answers with exactly that entry. Either way the decision is
 kept in the parse data as `answer_selection`, for staff and for the evaluation.
 
-Training only records, per intent, the words of its examples (as the knowledge base tokenises
-them, stored as JSON): the selection discounts an intent for a message whose key words it was
-never trained on and the best entry has (`selection.novelty`).
+Training only records each intent's example texts (JSON); when the model is loaded they are
+turned into words with today's lexicon, so a lexicon change never makes a trained word look
+new. The selection discounts an intent for a message whose key words it was never trained on
+and the best entry has (`selection.novelty`); an intent without stored examples (a model
+trained before this component) gets no discount.
 
-The knowledge base lives in the database of DATABASE_URL. When it cannot be read the message
-keeps the classifier's intent (logged); the FAQ action still searches when it is reached.
+The knowledge base lives in the database of DATABASE_URL. The process's engine is built on the
+first message (Rasa gives a graph component no start-up hook to receive it). When the
+knowledge base cannot be read the message keeps the classifier's intent; the database is then
+left alone for `RETRY_SECONDS` (a parse runs on Rasa's event loop: an unreachable database
+must not make every message wait for its timeout), logged once per failure.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -31,7 +37,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.knowledge import retrieval, selection
@@ -40,10 +45,13 @@ from bot.knowledge.ranking import FaqIndex
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_KEY = "answer_selection"
-VOCABULARY_FILE = "intent_words.json"
+EXAMPLES_FILE = "intent_examples.json"
 OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
 CANDIDATES = 2  # the best entry and its runner-up (for the lead)
+RETRY_SECONDS = 30.0
+# The FallbackClassifier's ambiguity threshold (config.yml): the other intents are scaled down
+# so that an entry's win is never read as an ambiguous parse.
+AMBIGUITY_GAP = 0.05
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -54,13 +62,17 @@ class KnowledgeSelector(GraphComponent):
         self,
         model_storage: ModelStorage | None = None,
         resource: Resource | None = None,
-        intent_words: dict[str, set[str]] | None = None,
+        examples: dict[str, list[str]] | None = None,
         factory: sessionmaker | None = None,
+        cache: retrieval.KnowledgeCache | None = None,
     ) -> None:
         self._model_storage = model_storage
         self._resource = resource
-        self.intent_words = intent_words or {}
+        self.examples = examples or {}
+        self.intent_words = _words(self.examples)
         self._factory = factory
+        self._cache = cache
+        self._retry_at = 0.0
 
     @classmethod
     def create(
@@ -74,22 +86,23 @@ class KnowledgeSelector(GraphComponent):
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Record the words of each intent's examples."""
-        words: dict[str, set[str]] = defaultdict(set)
+        """Record each intent's example texts."""
+        examples: dict[str, list[str]] = defaultdict(list)
         for example in training_data.intent_examples:
             if example.get(INTENT) and example.get(TEXT):
-                words[str(example.get(INTENT))].update(tokens(str(example.get(TEXT))))
-        self.intent_words = dict(words)
+                examples[str(example.get(INTENT))].append(str(example.get(TEXT)))
+        self.examples = dict(examples)
+        self.intent_words = _words(self.examples)
         self.persist()
         assert self._resource is not None
         return self._resource
 
     def persist(self) -> None:
+        """Write the example texts (JSON) to the model storage."""
         if self._model_storage is None or self._resource is None:
             return
         with self._model_storage.write_to(self._resource) as directory:
-            stored = {intent: sorted(words) for intent, words in self.intent_words.items()}
-            (directory / VOCABULARY_FILE).write_text(json.dumps(stored), encoding="utf-8")
+            (directory / EXAMPLES_FILE).write_text(json.dumps(self.examples), encoding="utf-8")
 
     @classmethod
     def load(
@@ -100,13 +113,14 @@ class KnowledgeSelector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> KnowledgeSelector:
-        """Load the intent vocabularies (none when the component was never trained)."""
+        """Load the example texts (none when the component was never trained)."""
         try:
             with model_storage.read_from(resource) as directory:
-                stored = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+                stored = json.loads((directory / EXAMPLES_FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError):
+            logger.warning("No intent examples stored: intents get no novelty discount.")
             return cls(model_storage, resource)
-        return cls(model_storage, resource, {k: set(v) for k, v in stored.items()})
+        return cls(model_storage, resource, {str(k): list(v) for k, v in stored.items()})
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Decide each message's answer source."""
@@ -119,7 +133,7 @@ class KnowledgeSelector(GraphComponent):
             if index is None:
                 continue
             chosen = self._select(index, text, str(intent["name"]), message)
-            message.set(OUTPUT_KEY, chosen.as_dict(), add_to_output=True)
+            message.set(selection.PARSE_KEY, chosen.as_dict(), add_to_output=True)
             if chosen.winner == "knowledge":
                 _answer_from_entry(message, chosen)
         return messages
@@ -133,8 +147,8 @@ class KnowledgeSelector(GraphComponent):
             for item in message.get(INTENT_RANKING_KEY) or []
         ]
         novelty = 0.0
-        if matches:
-            novelty = selection.novelty(
+        if matches and intent in self.intent_words:
+            novelty = selection.message_novelty(
                 index.words(text),
                 index.question_words(matches[0].key),
                 self.intent_words.get(intent, set()),
@@ -150,6 +164,8 @@ class KnowledgeSelector(GraphComponent):
         )
 
     def _index(self) -> FaqIndex | None:
+        if time.monotonic() < self._retry_at:
+            return None
         today = datetime.now(OFFICE_ZONE).date()
         try:
             if self._factory is None:
@@ -157,19 +173,37 @@ class KnowledgeSelector(GraphComponent):
 
                 self._factory = process_session_factory()
             with self._factory.begin() as session:
-                return retrieval.cache_for(session).index(session=session, today=today)
-        except SQLAlchemyError as exc:
-            logger.warning("Knowledge base not readable, the intent stands: %s", exc)
+                cache = self._cache or retrieval.cache_for(session)
+                return cache.index(session=session, today=today)
+        except Exception as exc:  # noqa: BLE001 - any failure: the classifier's intent stands
+            self._retry_at = time.monotonic() + RETRY_SECONDS
+            logger.warning(
+                "Knowledge base not readable (%s); intents stand for %.0f s.",
+                exc.__class__.__name__,
+                RETRY_SECONDS,
+            )
             return None
+
+
+def _words(examples: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Each intent's words, as the knowledge base tokenises its example texts today."""
+    return {name: {w for text in texts for w in tokens(text)} for name, texts in examples.items()}
 
 
 def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:
     """Make the message an `ask_faq` question for the chosen entry."""
     probability = float(chosen.probability or 0.0)
-    ranking = [
-        {"name": item["name"], "confidence": float(item["confidence"]) * (1.0 - probability)}
+    others = [
+        item
         for item in message.get(INTENT_RANKING_KEY) or []
         if item.get("name") != selection.KNOWLEDGE_INTENT
+    ]
+    highest = max((float(item["confidence"]) for item in others), default=0.0)
+    scale = 1.0 - probability
+    if highest * scale > probability - AMBIGUITY_GAP:
+        scale = max(0.0, probability - 2 * AMBIGUITY_GAP) / highest
+    ranking = [
+        {"name": item["name"], "confidence": float(item["confidence"]) * scale} for item in others
     ]
     top = {"name": selection.KNOWLEDGE_INTENT, "confidence": probability}
     message.set(INTENT, top, add_to_output=True)

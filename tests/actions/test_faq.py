@@ -237,3 +237,32 @@ async def test_a_miss_in_a_new_session_is_a_first_stage_again(faq_context, fresh
     assert not first_stage_tried(tracker.events)
     _events, messages = await run_action(_action(faq_context), tracker)
     assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+
+
+def _parsed(tracker, verdict: dict) -> object:
+    """The tracker as the NLU leaves it: with the answer-selection verdict."""
+    tracker.latest_message["answer_selection"] = verdict
+    return tracker
+
+
+async def test_after_the_selection_kept_the_intent_a_match_is_only_offered(faq_context) -> None:
+    """The selection step judged the entry not likely enough: the action does not overrule it."""
+    tracker = make_tracker("paspor sy rusak kena banjir, tetap didenda?", intent="ask_faq")
+    verdict = {"winner": "intent", "intent": "ask_faq", "key": "bencana-alam"}
+    _events, messages = await run_action(_action(faq_context), _parsed(tracker, verdict))
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+    assert faq_payload("bencana-alam") in [b["payload"] for b in messages[0]["buttons"]]
+
+
+async def test_an_entry_withdrawn_after_the_selection_chose_it_falls_back_to_search(
+    faq_context,
+) -> None:
+    with faq_context.factory.begin() as session:  # type: ignore[union-attr]
+        store.edit_entry(session=session, key="prioritas", author="staff", status="archived")
+    text = "paspor sy rusak kena banjir, tetap didenda?"
+    tracker = make_tracker(text, intent="ask_faq", entities=[entity("faq_key", "prioritas")])
+    verdict = {"winner": "knowledge", "intent": "ask_process", "key": "prioritas"}
+    _events, messages = await run_action(_action(faq_context), _parsed(tracker, verdict))
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert faq_payload("bencana-alam") in payloads and faq_payload("prioritas") not in payloads

@@ -30,7 +30,9 @@ def demo_index() -> FaqIndex:
 def test_kk_stays_kartu_keluarga_and_slang_is_normalised() -> None:
     assert "kk" in tokens("KK sy hilang")
     assert normalize("Gmn caranya ngurus paspor yg ilang?") == "urus paspor hilang"
-    assert normalize("bikin M-Paspor") == normalize("bikin m paspor") == "bikin mpaspor"
+    # "bikin", "membuat", "urus" and "ajukan" a document are one request
+    assert normalize("bikin M-Paspor") == normalize("membuat m paspor") == "urus mpaspor"
+    assert normalize("mengajukan KITAP") == normalize("ngurus kitap") == "urus itap"
     assert normalize("pengambilan paspornya") == normalize("ambil paspor")
 
 

@@ -63,3 +63,24 @@ def test_the_verdict_is_plain_data():
     assert verdict["winner"] == "knowledge"
     assert verdict["confidence"] == 0.9912
     assert set(verdict) == {"winner", "intent", "confidence", "key", "score", "probability"}
+
+
+def test_an_unsure_conversation_intent_protects_nothing():
+    """Below the fallback threshold the message would not be taken for a greeting anyway."""
+    assert select("inform", 0.2, matches(0.9, 0.1)).winner == "knowledge"
+    assert select("inform", 0.9, matches(0.9, 0.1)).winner == "intent"
+
+
+def test_a_weak_match_never_answers_however_far_ahead():
+    assert select("out_of_scope", 0.3, matches(0.4, 0.0)).winner == "intent"
+
+
+def test_novelty_counts_only_words_the_entry_has_and_the_intent_never_saw():
+    weight = {"dokumen": 1.0, "urus": 1.0, "itap": 2.0}.__getitem__
+    share = selection.message_novelty(
+        ["dokumen", "urus", "itap"], {"syarat", "urus", "itap"}, {"dokumen", "urus"}, weight
+    )
+    assert share == pytest.approx(0.5)
+    assert selection.message_novelty([], {"x"}, set(), weight) == 0.0
+    discounted = select("ask_requirements", 0.9, matches(0.8, 0.3), novelty=0.6)
+    assert discounted.winner == "knowledge"

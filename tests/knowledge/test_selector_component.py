@@ -6,10 +6,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from sqlalchemy.exc import OperationalError
 
+from bot.knowledge.retrieval import KnowledgeCache
+from bot.knowledge.selection import PARSE_KEY
 from bot.knowledge.store import EntryData, save_entry
-from bot.nlu.knowledge_selector import OUTPUT_KEY, KnowledgeSelector
+from bot.nlu.knowledge_selector import KnowledgeSelector
 
 WIFI = "Ada, Kak. Ruang tunggu kami punya wifi gratis; kata sandinya di papan informasi."
+
+
+def fresh() -> KnowledgeCache:
+    """A cache of this test's own (each test's database is new; the process cache is not)."""
+    return KnowledgeCache(check_interval=0)
 
 
 def message(text: str, intent: str, confidence: float) -> Message:
@@ -33,7 +40,7 @@ def publish_wifi(factory) -> None:
 
 def test_a_published_entry_on_a_new_topic_takes_the_message(faq_factory):
     publish_wifi(faq_factory)
-    selector = KnowledgeSelector(factory=faq_factory)
+    selector = KnowledgeSelector(factory=faq_factory, cache=fresh())
     asked = message("di ruang tunggu ada wifi gratis ga min", "ask_process", 0.95)
     [parsed] = selector.process([asked])
     assert parsed.get(INTENT)["name"] == "ask_faq"
@@ -42,13 +49,15 @@ def test_a_published_entry_on_a_new_topic_takes_the_message(faq_factory):
     assert ranking[0]["confidence"] - ranking[1]["confidence"] > 0.05  # no ambiguity fallback
     [entity] = parsed.get(ENTITIES)
     assert (entity["entity"], entity["value"]) == ("faq_key", "wifi-ruang-tunggu")
-    verdict = parsed.get(OUTPUT_KEY)
+    verdict = parsed.get(PARSE_KEY)
     assert verdict["winner"] == "knowledge" and verdict["intent"] == "ask_process"
 
 
 def test_a_greeting_stays_a_greeting(faq_factory):
     publish_wifi(faq_factory)
-    [parsed] = KnowledgeSelector(factory=faq_factory).process([message("halo min", "greet", 0.97)])
+    [parsed] = KnowledgeSelector(factory=faq_factory, cache=fresh()).process(
+        [message("halo min", "greet", 0.97)]
+    )
     assert parsed.get(INTENT)["name"] == "greet"
     assert parsed.get(ENTITIES) == []
 
@@ -61,5 +70,97 @@ def test_without_a_readable_knowledge_base_the_intent_stands(caplog):
     selector = KnowledgeSelector(factory=Broken())  # type: ignore[arg-type]
     [parsed] = selector.process([message("ada wifi?", "ask_process", 0.9)])
     assert parsed.get(INTENT)["name"] == "ask_process"
-    assert parsed.get(OUTPUT_KEY) is None
+    assert parsed.get(PARSE_KEY) is None
     assert "Knowledge base not readable" in caplog.text
+
+
+KITAP = "Untuk KITAP siapkan paspor, KITAS yang masih berlaku dan surat jaminan penjamin."
+
+
+def publish_kitap(factory) -> None:
+    with factory.begin() as session:
+        data = EntryData(category="izin-tinggal", question="Apa saja syarat mengajukan KITAP?",
+                         answer=KITAP, status="published")  # fmt: skip
+        save_entry(session=session, key="kitap-syarat", data=data, author="staf")
+
+
+def test_words_an_intent_was_never_trained_on_let_the_entry_win(faq_factory):
+    """ask_requirements, trained on passport documents only, does not own a KITAP question."""
+    publish_kitap(faq_factory)
+    trained = {"ask_requirements": ["syarat bikin paspor apa saja", "dokumen paspor baru apa"]}
+    asked = message("dokumen apa saja untuk mengajukan KITAP?", "ask_requirements", 0.9)
+    selector = KnowledgeSelector(examples=trained, factory=faq_factory, cache=fresh())
+    [parsed] = selector.process([asked])
+    assert parsed.get(PARSE_KEY)["key"] == "kitap-syarat"
+    assert parsed.get(INTENT)["name"] == "ask_faq"
+    # the same intent trained on KITAP questions too keeps the message
+    trained["ask_requirements"].append("syarat kitap apa saja")
+    again = message("dokumen apa saja untuk mengajukan KITAP?", "ask_requirements", 0.9)
+    selector = KnowledgeSelector(examples=trained, factory=faq_factory, cache=fresh())
+    [parsed] = selector.process([again])
+    assert parsed.get(INTENT)["name"] == "ask_requirements"
+
+
+def test_an_intent_without_stored_examples_gets_no_discount(faq_factory):
+    publish_kitap(faq_factory)
+    asked = message("dokumen apa saja untuk mengajukan KITAP?", "ask_requirements", 0.9)
+    [parsed] = KnowledgeSelector(factory=faq_factory, cache=fresh()).process([asked])
+    assert parsed.get(INTENT)["name"] == "ask_requirements"
+
+
+def test_the_win_is_never_read_as_an_ambiguous_parse(faq_factory):
+    publish_wifi(faq_factory)
+    asked = message("di ruang tunggu ada wifi gratis ga min", "ask_process", 0.99)
+    [parsed] = KnowledgeSelector(factory=faq_factory, cache=fresh()).process([asked])
+    first, second = parsed.get(INTENT_RANKING_KEY)[:2]
+    assert first["name"] == "ask_faq"
+    assert first["confidence"] - second["confidence"] >= 0.05  # config.yml ambiguity_threshold
+
+
+def test_examples_survive_persist_and_load(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("knowledge_selector")
+    data = TrainingData([Message(data={TEXT: "kapan kuota dibuka", INTENT: "ask_quota"})])
+    selector = KnowledgeSelector(storage, resource)
+    assert selector.train(data) == resource
+    loaded = KnowledgeSelector.load({}, storage, resource, None)  # type: ignore[arg-type]
+    assert loaded.examples == {"ask_quota": ["kapan kuota dibuka"]}
+    assert {"kuota", "buka"} <= loaded.intent_words["ask_quota"]
+    nothing = KnowledgeSelector.load({}, storage, Resource("never_trained"), None)  # type: ignore[arg-type]
+    assert nothing.intent_words == {}
+
+
+def test_an_unreadable_knowledge_base_is_left_alone_for_a_while(caplog, monkeypatch):
+    calls = []
+
+    class Broken:
+        def begin(self):
+            calls.append(1)
+            raise OperationalError("SELECT 1", {}, Exception("database is down"))
+
+    selector = KnowledgeSelector(factory=Broken())  # type: ignore[arg-type]
+    for _ in range(3):
+        [parsed] = selector.process([message("ada wifi?", "ask_process", 0.9)])
+        assert parsed.get(INTENT)["name"] == "ask_process"
+    assert len(calls) == 1  # not once per message: each would wait for the database
+    assert caplog.text.count("Knowledge base not readable") == 1
+    monkeypatch.setattr("bot.nlu.knowledge_selector.time.monotonic", lambda: 10**9)
+    selector.process([message("ada wifi?", "ask_process", 0.9)])
+    assert len(calls) == 2  # tried again after RETRY_SECONDS
+
+
+def test_the_selection_thresholds_match_config_yml():
+    import yaml
+
+    from bot import PROJECT_ROOT
+    from bot.knowledge import selection
+    from bot.nlu import knowledge_selector
+
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    [fallback] = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
+    assert selection.FALLBACK_THRESHOLD == fallback["threshold"]
+    assert knowledge_selector.AMBIGUITY_GAP == fallback["ambiguity_threshold"]
