@@ -153,9 +153,14 @@ class ActionFaqAnswer(PassportAction):
     ) -> list[EventType]:
         """Answer from the best FAQ entry, offer close candidates, or say honestly we can't."""
         today = self.context.now().astimezone(OFFICE_ZONE).date()
-        key = latest_entity(tracker, FAQ_ENTITY)
-        # Parsed by the NLU (not a button payload): the answer-selection step left its verdict.
-        decided = PARSE_KEY in tracker.latest_message
+        # Parsed by the NLU (not a button payload): the answer-selection step left its verdict,
+        # which names the entry when one won; a button names it as the faq_key entity.
+        verdict = tracker.latest_message.get(PARSE_KEY)
+        decided = verdict is not None
+        chosen_key = (
+            verdict.get("key") if decided and verdict.get("winner") == "knowledge" else None
+        )
+        key = chosen_key or latest_entity(tracker, FAQ_ENTITY)
         if key:
             chosen = await self.context.db(retrieval.published_match, key=key, today=today)
             if chosen is not None:

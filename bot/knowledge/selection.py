@@ -13,8 +13,8 @@ The entry wins when it is the more probable answer and clear of its runner-up, w
 of intent held to a stricter rule:
 
 * `OWNED_INTENTS` are answered from the schedule database (quota, hours, addresses, fees,
-  passport requirements): current and office-specific, so an entry must be clearly more
-  probable than the intent (`OWNED_MARGIN`) to take their place.
+  passport requirements, the lost-or-damaged procedure): current and office-specific, so an
+  entry must be clearly more probable than the intent (`OWNED_MARGIN`) to take their place.
 * `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
   conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
 
@@ -39,8 +39,16 @@ KNOWLEDGE_INTENT = "ask_faq"
 PARSE_KEY = "answer_selection"  # where the verdict is kept in the parse data
 KNOWLEDGE_ENTITY = "faq_key"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+SEARCH_INTENTS = frozenset({KNOWLEDGE_INTENT, "nlu_fallback"})  # the FAQ action searches anyway
 OWNED_INTENTS = frozenset(
-    {"ask_quota", "ask_office_hours", "ask_office_location", "ask_fees", "ask_requirements"}
+    {
+        "ask_quota",
+        "ask_office_hours",
+        "ask_office_location",
+        "ask_fees",
+        "ask_requirements",
+        "report_lost_damaged",
+    }
 )
 CONVERSATION_INTENTS = frozenset(
     {
@@ -64,6 +72,11 @@ MIN_PROBABILITY = 0.5  # an entry less likely than not to be right never wins
 # A weak match never answers directly, however far ahead of the others: questions about things
 # no entry mentions ("ada mushola?", "kantin jual apa?") share only "kantor imigrasi" with one.
 MIN_SCORE = 0.45
+# The message must name at least this share (weighted) of what the entry's matched question is
+# about: "gmn caranya bikin paspor" holds every word it shares with "Apakah paspor hilang/rusak
+# bisa diurus di MPP?", but not "hilang", "rusak" or "MPP"; the entry is narrower than the
+# question. Not applied where the classifier itself calls the message an FAQ question.
+MIN_COVERAGE = 0.4
 CLEAR_MARGIN = 0.08  # the best must lead its runner-up by this much
 OWNED_MARGIN = 0.15
 EXACT_SCORE = 0.95
@@ -71,8 +84,8 @@ EXACT_SCORE = 0.95
 # what the message will be taken for, so it protects nothing.
 FALLBACK_THRESHOLD = 0.35
 # How much of a question the intent's answer settles when the intent is right: the process
-# overview, the lost-or-damaged procedure and "we only handle passports" answer a specific
-# question only in part, so a likely entry beats them.
+# overview and "we only handle passports" answer a specific question only in part, so a likely
+# entry beats them.
 GENERIC_ANSWER_VALUE = 0.5
 
 
@@ -130,6 +143,15 @@ def message_novelty(
     return new / total if total else 0.0
 
 
+def question_coverage(
+    message_words: Collection[str], question_words: Collection[str], weight: Callable[[str], float]
+) -> float:
+    """Return the weighted share of the matched question's words that the message holds."""
+    asked = set(question_words)
+    total = sum(weight(word) for word in asked)
+    return sum(weight(w) for w in asked if w in message_words) / total if total else 1.0
+
+
 def in_scope_probability(ranking: Sequence[tuple[str, float]]) -> float:
     """Return one minus the confidence the classifier gives `out_of_scope`.
 
@@ -147,6 +169,7 @@ def select(
     *,
     in_scope: float = 1.0,
     novelty: float = 0.0,
+    coverage: float = 1.0,
 ) -> Selection:
     """Choose between the classifier's intent and the best entry (`matches`, best first)."""
     kept = Selection("intent", intent, confidence)
@@ -157,6 +180,8 @@ def select(
     probability = knowledge_probability(best.score, margin, in_scope)
     considered = Selection("intent", intent, confidence, best.key, best.score, probability)
     if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY or best.score < MIN_SCORE:
+        return considered
+    if intent not in SEARCH_INTENTS and coverage < MIN_COVERAGE:
         return considered
     steering = intent in CONVERSATION_INTENTS and confidence >= FALLBACK_THRESHOLD
     if steering and best.score < EXACT_SCORE:

@@ -3,9 +3,10 @@
 Runs after the intent classifier and before the FallbackClassifier. For each message it ranks
 the published entries (the same in-process index the FAQ action uses, rebuilt within seconds of
 a staff edit, no retraining) and asks `bot.knowledge.selection.select` which answer is the more
-probable one. When the entry wins, the intent becomes `ask_faq` with the entry's key as the
-`faq_key` entity, so the FAQ action answers with exactly that entry. Either way the decision is
-kept in the parse data as `answer_selection`, for staff and for the evaluation.
+probable one. When the entry wins, the intent becomes `ask_faq` and the
+verdict names the entry, so the FAQ action answers with exactly that entry. Either way the
+verdict is kept in the parse data as `answer_selection`, for staff and for the evaluation (no
+entity is added: the entry is not something the citizen said).
 
 Training only records each intent's example texts (JSON); when the model is loaded they are
 turned into words with today's lexicon, so a lexicon change never makes a trained word look
@@ -34,7 +35,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sqlalchemy.orm import sessionmaker
@@ -146,14 +147,18 @@ class KnowledgeSelector(GraphComponent):
             (str(item.get("name")), float(item.get("confidence") or 0.0))
             for item in message.get(INTENT_RANKING_KEY) or []
         ]
-        novelty = 0.0
+        novelty, coverage = 0.0, 1.0
+        words = index.words(text)
         if matches and intent in self.intent_words:
             novelty = selection.message_novelty(
-                index.words(text),
+                words,
                 index.question_words(matches[0].key),
                 self.intent_words.get(intent, set()),
                 index.weight,
             )
+        if matches:
+            matched = index.words(matches[0].matched)
+            coverage = selection.question_coverage(set(words), matched, index.weight)
         confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
         return selection.select(
             intent,
@@ -161,6 +166,7 @@ class KnowledgeSelector(GraphComponent):
             matches,
             in_scope=selection.in_scope_probability(ranking),
             novelty=novelty,
+            coverage=coverage,
         )
 
     def _index(self) -> FaqIndex | None:
@@ -208,17 +214,3 @@ def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:
     top = {"name": selection.KNOWLEDGE_INTENT, "confidence": probability}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
-    entities = [
-        e for e in message.get(ENTITIES) or [] if e.get("entity") != selection.KNOWLEDGE_ENTITY
-    ]
-    entities.append(
-        {
-            "entity": selection.KNOWLEDGE_ENTITY,
-            "value": chosen.key,
-            "start": 0,
-            "end": len(message.get(TEXT) or ""),
-            "confidence_entity": probability,
-            "extractor": KnowledgeSelector.__name__,
-        }
-    )
-    message.set(ENTITIES, entities, add_to_output=True)

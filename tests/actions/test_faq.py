@@ -266,3 +266,10 @@ async def test_an_entry_withdrawn_after_the_selection_chose_it_falls_back_to_sea
     assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert faq_payload("bencana-alam") in payloads and faq_payload("prioritas") not in payloads
+
+
+async def test_the_entry_the_selection_chose_is_answered(faq_context) -> None:
+    tracker = make_tracker("lansia 70 th bisa lgsg dtg?", intent="ask_faq")
+    verdict = {"winner": "knowledge", "intent": "ask_process", "key": "prioritas"}
+    _events, messages = await run_action(_action(faq_context), _parsed(tracker, verdict))
+    assert [m["text"] for m in messages] == [ANSWERS["prioritas"]]

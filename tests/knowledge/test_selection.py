@@ -84,3 +84,14 @@ def test_novelty_counts_only_words_the_entry_has_and_the_intent_never_saw():
     assert selection.message_novelty([], {"x"}, set(), weight) == 0.0
     discounted = select("ask_requirements", 0.9, matches(0.8, 0.3), novelty=0.6)
     assert discounted.winner == "knowledge"
+
+
+def test_an_entry_narrower_than_the_question_does_not_take_it():
+    """ "bikin paspor" holds only a little of "paspor hilang/rusak diurus di MPP"."""
+    weight = {"paspor": 0.2, "urus": 1.0, "hilang": 1.5, "rusak": 1.5, "mpp": 2.5}.__getitem__
+    coverage = selection.question_coverage(
+        {"urus", "paspor"}, ["paspor", "hilang", "rusak", "urus", "mpp"], weight
+    )
+    assert coverage == pytest.approx(1.2 / 6.7)
+    assert select("ask_process", 0.99, matches(0.8, 0.3), coverage=coverage).winner == "intent"
+    assert select("ask_faq", 0.9, matches(0.8, 0.3), coverage=coverage).winner == "knowledge"

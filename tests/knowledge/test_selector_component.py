@@ -47,8 +47,7 @@ def test_a_published_entry_on_a_new_topic_takes_the_message(faq_factory):
     assert parsed.get(INTENT_RANKING_KEY)[0]["name"] == "ask_faq"
     ranking = parsed.get(INTENT_RANKING_KEY)
     assert ranking[0]["confidence"] - ranking[1]["confidence"] > 0.05  # no ambiguity fallback
-    [entity] = parsed.get(ENTITIES)
-    assert (entity["entity"], entity["value"]) == ("faq_key", "wifi-ruang-tunggu")
+    assert parsed.get(ENTITIES) == []  # the entry is not something the citizen said
     verdict = parsed.get(PARSE_KEY)
     assert verdict["winner"] == "knowledge" and verdict["intent"] == "ask_process"
 
