@@ -14,7 +14,8 @@ of intent held to a stricter rule:
 
 * `OWNED_INTENTS` are answered from the schedule database (quota, hours, addresses, fees,
   passport requirements, the lost-or-damaged procedure): current and office-specific, so an
-  entry must be clearly more probable than the intent (`OWNED_MARGIN`) to take their place.
+  entry must be clearly more probable than the intent (`OWNED_MARGIN`) to take their place; so
+  must `REFERRAL_INTENTS`, whose answer sends the citizen to another agency.
 * `CONVERSATION_INTENTS` (greetings, yes/no, a person, a complaint, an office name) steer the
   conversation; only an entry asked nearly word for word (`EXACT_SCORE`) takes their place.
 
@@ -50,6 +51,10 @@ OWNED_INTENTS = frozenset(
         "report_lost_damaged",
     }
 )
+# Another agency's business (KTP at Dukcapil, SIM at Satpas, visas abroad at embassies): the
+# built-in answer refers the citizen there, right for the whole topic; held to the same rule.
+REFERRAL_INTENTS = frozenset({"out_of_scope_dukcapil", "out_of_scope_sim", "out_of_scope_visa"})
+KEPT_INTENTS = OWNED_INTENTS | REFERRAL_INTENTS
 CONVERSATION_INTENTS = frozenset(
     {
         "greet",
@@ -187,7 +192,7 @@ def select(
     if steering and best.score < EXACT_SCORE:
         return considered
     settled = confidence * (1.0 - novelty)  # how likely the intent's answer fits the message
-    if intent in OWNED_INTENTS:
+    if intent in KEPT_INTENTS:
         needed = settled + OWNED_MARGIN
     elif steering:
         needed = 0.0

@@ -9,7 +9,7 @@ got. Each message is graded from its replies and from the turn Rasa recorded (tr
 
 * *answered*: the expected entry's answer;
 * *built-in*: the built-in answer the set names as equally right (for an entry's own questions:
-  a database-backed answer, `bot.knowledge.selection.OWNED_INTENTS`, which `python -m bot faq
+  a database-backed answer, `bot.knowledge.selection.KEPT_INTENTS`, which `python -m bot faq
   check` names on the entry);
 * *buttons*: the expected entry (or that built-in) offered as a button;
 * *wrong*: another entry's answer, or a built-in answer with content (fees, quota, ...);
@@ -41,7 +41,7 @@ from sqlalchemy import create_engine, text
 from bot import PROJECT_ROOT
 from bot.db.engine import make_engine, make_session_factory
 from bot.knowledge import store
-from bot.knowledge.selection import OWNED_INTENTS
+from bot.knowledge.selection import KEPT_INTENTS
 from bot.knowledge.views import EntryView
 from tests.helpers.stack import RunningStack, latest_model, start_stack
 
@@ -149,7 +149,7 @@ class Grader:
             return Graded(case, "answered" if right else "wrong", intent, key)
         if case.intent and intent == case.intent:
             return Graded(case, "built-in", intent, intent)
-        if case.set == OWN_QUESTIONS and intent in OWNED_INTENTS:
+        if case.set == OWN_QUESTIONS and intent in KEPT_INTENTS:
             return Graded(case, "built-in", intent, intent)
         if intent in CONTENT_INTENTS:
             return Graded(case, "wrong", intent, intent)

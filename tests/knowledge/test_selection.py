@@ -55,7 +55,13 @@ def test_off_topic_messages_need_a_much_better_match():
     assert select("out_of_scope", 0.9, matches(0.6, 0.5), in_scope=likely_off_topic).winner == (
         "intent"
     )
-    assert select("out_of_scope_visa", 0.6, matches(0.6, 0.3), in_scope=0.4).winner == ("knowledge")
+    assert select("out_of_scope", 0.6, matches(0.7, 0.3), in_scope=0.6).winner == "knowledge"
+
+
+def test_a_referral_keeps_its_topic_unless_the_entry_knows_what_it_never_saw():
+    """ "visa jepang" stays with the embassy referral; "visa on arrival" goes to a VoA entry."""
+    assert select("out_of_scope_visa", 0.9, matches(0.7, 0.3)).winner == "intent"
+    assert select("out_of_scope_visa", 0.9, matches(0.7, 0.3), novelty=0.8).winner == "knowledge"
 
 
 def test_the_verdict_is_plain_data():

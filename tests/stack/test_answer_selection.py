@@ -20,7 +20,7 @@ from bot import PROJECT_ROOT
 from bot.db.engine import make_engine, make_session_factory
 from bot.knowledge import store
 from bot.knowledge.check import answered_by
-from bot.knowledge.selection import OWNED_INTENTS
+from bot.knowledge.selection import KEPT_INTENTS
 
 pytestmark = pytest.mark.stack
 
@@ -60,7 +60,7 @@ async def import_csv(stack, path) -> str:
 
 async def test_a_new_topic_wins_over_the_built_in_intent_that_claims_it(stack, tmp_path):
     competing = await parse(stack, KITAP_QUESTION)
-    assert competing["intent"] in OWNED_INTENTS, competing  # the classifier claims it
+    assert competing["intent"] in KEPT_INTENTS, competing  # the classifier claims it
     assert "Izin Tinggal Tetap (KITAP)" not in await ask(stack, KITAP_QUESTION)
     path = tmp_path / "kitap.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -99,7 +99,7 @@ async def test_every_published_entry_answers_its_own_questions(stack):
             if " ".join(entry.answer.split())[:60] in " ".join(reply.split()):
                 continue
             named = answered_by(entry, await parse(stack, question))
-            owned = named.startswith("built-in ") and named.split()[1] in OWNED_INTENTS
+            owned = named.startswith("built-in ") and named.split()[1] in KEPT_INTENTS
             if not owned:
                 failures.append(f"{entry.key}: {question!r} -> {named}: {reply[:80]!r}")
     assert checked > 0
