@@ -34,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.inbox.messages import MAX_TEXT_CHARS
+from bot.knowledge.selection import PARSE_KEY
 from bot.rasa_turns import ActionServerUnavailable, GatewayRequest, TurnFailed, gateway_request
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,14 @@ MESSAGE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 def _model_ready(request: Request) -> bool:
     agent = getattr(request.app.ctx, "agent", None)
     return bool(agent is not None and agent.is_ready())
+
+
+def _json_body(request: Request) -> Any:
+    """The request's JSON body, or None when it is not JSON."""
+    try:
+        return request.json
+    except Exception:  # noqa: BLE001 - sanic raises its own error types
+        return None
 
 
 class GatewayInput(InputChannel):
@@ -82,10 +91,7 @@ class GatewayInput(InputChannel):
         async def parse(request: Request) -> HTTPResponse:
             if not self._authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 - sanic raises its own error types
-                body = None
+            body = _json_body(request)
             text = body.get("text") if isinstance(body, dict) else None
             if not isinstance(text, str) or not text.strip():
                 return response.json({"error": "text is required"}, status=400)
@@ -101,7 +107,7 @@ class GatewayInput(InputChannel):
                 {
                     "intent": intent.get("name"),
                     "confidence": intent.get("confidence"),
-                    "answer_selection": parsed.get("answer_selection"),
+                    PARSE_KEY: parsed.get(PARSE_KEY),
                 }
             )
 
@@ -109,10 +115,7 @@ class GatewayInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self._authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 - sanic raises its own error types
-                body = None
+            body = _json_body(request)
             if not isinstance(body, dict):
                 return response.json({"error": "body must be a JSON object"}, status=400)
             sender, text = body.get("sender"), body.get("message")
