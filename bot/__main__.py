@@ -1,4 +1,4 @@
-"""Command line: `python -m bot serve | run | db upgrade | seed-demo | schedule … | faq …`.
+"""Command line: `python -m bot serve | run | db upgrade | seed-demo | schedule | faq | vocab …`.
 
 The services (`serve`, `run`) log at LOG_LEVEL. Every other command is a staff tool that prints
 its result and its errors only: it logs warnings and errors, not the INFO lines of the libraries
@@ -72,6 +72,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from bot.channels.telegram.cli import register as register_telegram
     from bot.knowledge.cli import register as register_knowledge
+    from bot.knowledge.vocabulary_cli import register as register_vocabulary
     from bot.schedule.cli import register as register_schedule
 
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_schedule(commands)
     register_telegram(commands)
     register_knowledge(commands)
+    register_vocabulary(commands)
     return parser
 
 

@@ -88,12 +88,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.set_defaults(handler=retrain_command)
 
 
-def _factory(settings: Settings) -> sessionmaker:
+def factory_for(settings: Settings) -> sessionmaker:
     upgrade_database(settings.database_url)
     return make_session_factory(make_engine(settings.database_url))
 
 
-def _author(args: argparse.Namespace) -> str:
+def author_name(args: argparse.Namespace) -> str:
     if args.author:
         return str(args.author)
     try:
@@ -107,14 +107,14 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.is_file():
         print(f"{args.file}: no such file")
         return 1
-    with _factory(settings).begin() as session:
-        report = import_faq_file(args.file, session=session, author=_author(args))
+    with factory_for(settings).begin() as session:
+        report = import_faq_file(args.file, session=session, author=author_name(args))
     return report.print_summary()
 
 
 def export_command(args: argparse.Namespace, settings: Settings) -> int:
     """Write every entry to a CSV or .xlsx file in the import format."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         try:
             count = export_faq_file(args.file, session=session)
         except UnreadableFileError as exc:
@@ -126,7 +126,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print one line per entry."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         entries = store.list_entries(session=session, status=args.status)
     if not entries:
         print("No FAQ entries.")
@@ -137,7 +137,7 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def show_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print one entry in full."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         entry = store.get_entry(session=session, key=args.key)
     if entry is None:
         print(f"No FAQ entry {args.key!r}.")
@@ -158,12 +158,12 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def edit_command(args: argparse.Namespace, settings: Settings) -> int:
     """Change an entry's fields and record who did it."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         try:
             entry = store.edit_entry(
                 session=session,
                 key=args.key,
-                author=_author(args),
+                author=author_name(args),
                 note=args.note,
                 answer=args.answer,
                 question=args.question,
@@ -191,7 +191,7 @@ def edit_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def history_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print an entry's revisions, oldest first."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         try:
             revisions = store.history(session=session, key=args.key)
         except store.UnknownEntryError:
@@ -209,10 +209,10 @@ def history_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def restore_command(args: argparse.Namespace, settings: Settings) -> int:
     """Make an old revision current again."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         try:
             entry = store.restore_revision(
-                session=session, key=args.key, number=args.revision, author=_author(args)
+                session=session, key=args.key, number=args.revision, author=author_name(args)
             )
         except (store.UnknownEntryError, store.UnknownRevisionError) as exc:
             print(f"Not restored: {exc}")
@@ -224,7 +224,7 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
 def check_command(args: argparse.Namespace, settings: Settings) -> int:
     """Ask the running Rasa server how each question of each published entry is answered."""
     today = datetime.now(OFFICE_ZONE).date()
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         entries = store.published_entries(session=session, today=today)
     if args.key:
         entries = [entry for entry in entries if entry.key == args.key]
@@ -253,7 +253,7 @@ def check_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def unanswered_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print unanswered questions grouped by similarity, most recently asked first."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         groups = store.unanswered_groups(session=session, limit=args.limit)
     if not groups:
         print("No unanswered questions.")
@@ -268,6 +268,6 @@ def unanswered_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def retrain_command(args: argparse.Namespace, settings: Settings) -> int:
     """Write the generated NLU file and, unless skipped, retrain and compare the evaluation."""
-    with _factory(settings).begin() as session:
+    with factory_for(settings).begin() as session:
         entries = store.published_entries(session=session, today=date.today())
     return retrain(entries, train=not args.skip_training)

@@ -1,4 +1,4 @@
-"""Knowledge-base tables: FAQ entries, their revisions, the change counter, unanswered questions."""
+"""Knowledge-base tables: FAQ entries, revisions, change counter, unanswered log, vocabulary."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import Enum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -126,6 +127,34 @@ class KnowledgeState(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     revision: Mapped[int] = Column(Integer, nullable=False, default=0)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class VocabularyKind(str, Enum):
+    """How a staff term counts when questions are matched (bot/knowledge/vocabulary.py)."""
+
+    SAME = "same"  # rewritten to the standard word in questions and entries
+    RELATED = "related"  # the standard word is also looked for, at a lower weight
+
+
+class VocabularyTerm(Base):
+    """A word or short phrase staff added, and the standard word it means (or is related to).
+
+    The built-in word lists (bot/knowledge/lexicon.py, bot/nlu/lexicon.py) stay in code; this
+    table holds only what staff add. A removed term is kept, inactive, with who removed it.
+    """
+
+    __tablename__ = "vocabulary"
+    __table_args__ = (CheckConstraint("kind IN ('same', 'related')", name="kind"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    term: Mapped[str] = Column(String(80), nullable=False, unique=True)
+    standard: Mapped[str] = Column(String(80), nullable=False)
+    kind: Mapped[str] = Column(String(16), nullable=False, default=VocabularyKind.SAME.value)
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+    added_by: Mapped[str] = Column(String(100), nullable=False)
+    added_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    changed_by: Mapped[str] = Column(String(100), nullable=False)
+    changed_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class UnansweredQuestion(Base):

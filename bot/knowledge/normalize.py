@@ -39,6 +39,7 @@ __all__ = [
     "SYNONYMS",
     "canonical_word",
     "clean",
+    "fold",
     "normalize",
     "stem",
     "tokens",
@@ -166,11 +167,16 @@ def canonical_word(word: str) -> str:
     return " ".join(SYNONYMS.get(part, part) for part in _lookup(word).split())
 
 
-def clean(text: str) -> str:
-    """Lower-case, fold accents, elongations, reduplications and domain phrases; keep words."""
+def fold(text: str) -> str:
+    """Lower-case and fold accents, elongations ("bangettt") and reduplications ("anak2")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _ELONGATION.sub(r"\1", text)
-    text = _REDUPLICATION.sub(r"\1", text)
+    return _REDUPLICATION.sub(r"\1", text)
+
+
+def clean(text: str) -> str:
+    """Fold the text (see `fold`), then domain phrases; keep words."""
+    text = fold(text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     return " ".join(_NON_WORD.sub(" ", text).split())

@@ -1,7 +1,8 @@
 """How published entries are ranked for a citizen's question: the in-memory `FaqIndex`.
 
 Each entry is indexed by its main question, its example questions and its answer. A query is
-normalised (slang, spelling, synonyms, affixes; see `normalize`), unknown words are corrected
+normalised (staff vocabulary, slang, spelling, synonyms, affixes; see `normalize` and
+`vocabulary`), unknown words are corrected
 against the index vocabulary (typos) and expanded with RELATED words at a lower weight. BM25 and
 a rapidfuzz full-text ranking propose candidate entries; every text of a candidate is scored in
 [0, 1] by mixing BM25 coverage (the share of the query's IDF weight the text holds), an
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.normalize import RELATED, tokens
+from bot.knowledge.normalize import tokens
 from bot.knowledge.views import EntryView, Match
+from bot.knowledge.vocabulary import EMPTY, Vocabulary
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -87,9 +89,17 @@ class _Query:
 class FaqIndex:
     """Ranks published entries for a citizen's question; immutable once built."""
 
-    def __init__(self, entries: Sequence[EntryView], weights: Weights = DEFAULT_WEIGHTS) -> None:
+    def __init__(
+        self,
+        entries: Sequence[EntryView],
+        weights: Weights = DEFAULT_WEIGHTS,
+        vocabulary: Vocabulary = EMPTY,
+    ) -> None:
         self.entries = list(entries)
         self.weights = weights
+        # Staff terms are rewritten on both sides: in the entries here, in questions in search.
+        self.staff_vocabulary = vocabulary
+        self.tokenize = vocabulary.tokenizer(weights.tokenizer)
         self.docs: list[_Doc] = []
         self.entry_docs: list[list[int]] = [[] for _ in self.entries]
         for number, entry in enumerate(self.entries):
@@ -97,7 +107,7 @@ class FaqIndex:
             if weights.answer_weight:
                 texts.append((entry.answer, True))
             for text, answer in texts:
-                words = weights.tokenizer(text)
+                words = self.tokenize(text)
                 if words:
                     self.entry_docs[number].append(len(self.docs))
                     self.docs.append(
@@ -141,7 +151,7 @@ class FaqIndex:
 
     def words(self, text: str) -> list[str]:
         """Return the matching words of a text, as the index sees them."""
-        return self.weights.tokenizer(text)
+        return self.tokenize(text)
 
     def _length_norm(self, length: int) -> float:
         return BM25_K1 * (1 - BM25_B + BM25_B * length / (self.avg_len or 1.0))
@@ -182,7 +192,7 @@ class FaqIndex:
         terms = dict.fromkeys(words, 1.0)
         if self.weights.related_weight:
             for word in words:
-                for related in RELATED.get(word, ()):
+                for related in self.staff_vocabulary.related.get(word, ()):
                     terms.setdefault(related, self.weights.related_weight)
         return terms
 
@@ -258,7 +268,7 @@ class FaqIndex:
         the confidence, so with `confidence="question"` a lower-ranked entry may show a higher
         score when the answer text decided the order.
         """
-        words = [self._correct(word) for word in self.weights.tokenizer(query)]
+        words = [self._correct(word) for word in self.tokenize(query)]
         if not words or not self.docs:
             return []
         terms = self._terms(words)

@@ -16,9 +16,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.knowledge import store
+from bot.knowledge import store, vocabulary_store
 from bot.knowledge.ranking import DEFAULT_WEIGHTS, FaqIndex, Weights
 from bot.knowledge.views import Match
+from bot.knowledge.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -37,8 +38,9 @@ CHECK_INTERVAL_SECONDS = 2.0
 class KnowledgeCache:
     """One process's index, rebuilt when the database revision counter or the day changes.
 
-    The counter is read at most once per `check_interval` seconds, so a published edit reaches
-    every process within that interval plus the rebuild time.
+    The counter is read at most once per `check_interval` seconds, so a published edit or a
+    vocabulary change (both bump the counter) reaches every process within that interval plus
+    the rebuild time. The staff vocabulary is compiled once per rebuild.
     """
 
     check_interval: float = CHECK_INTERVAL_SECONDS
@@ -62,7 +64,8 @@ class KnowledgeCache:
             self._checked = moment
             if self._index is None or revision != self._revision or today != self._day:
                 entries = store.published_entries(session=session, today=today)
-                self._index = FaqIndex(entries, self.weights)
+                terms = vocabulary_store.staff_terms(session=session)
+                self._index = FaqIndex(entries, self.weights, Vocabulary(terms))
                 self._revision, self._day = revision, today
                 self.builds += 1
             return self._index
