@@ -27,6 +27,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,6 +72,7 @@ class KnowledgeSelector(GraphComponent):
         self._resource = resource
         self.examples = examples or {}
         self.intent_words = _words(self.examples)
+        self._words_for: tuple = ()  # the staff vocabulary intent_words were made with
         self._factory = factory
         self._cache = cache
         self._retry_at = 0.0
@@ -149,11 +151,12 @@ class KnowledgeSelector(GraphComponent):
         ]
         novelty, coverage = 0.0, 1.0
         words = index.words(text)
-        if matches and intent in self.intent_words:
+        intent_words = self._intent_words(index)
+        if matches and intent in intent_words:
             novelty = selection.message_novelty(
                 words,
                 index.question_words(matches[0].key),
-                self.intent_words.get(intent, set()),
+                intent_words.get(intent, set()),
                 index.weight,
             )
         if matches:
@@ -168,6 +171,14 @@ class KnowledgeSelector(GraphComponent):
             novelty=novelty,
             coverage=coverage,
         )
+
+    def _intent_words(self, index: FaqIndex) -> dict[str, set[str]]:
+        """Each intent's words as this index reads them (staff terms rewritten, as in messages)."""
+        terms = index.staff_vocabulary.terms
+        if terms != self._words_for:
+            self.intent_words = _words(self.examples, index.words)
+            self._words_for = terms
+        return self.intent_words
 
     def _index(self) -> FaqIndex | None:
         if time.monotonic() < self._retry_at:
@@ -191,9 +202,11 @@ class KnowledgeSelector(GraphComponent):
             return None
 
 
-def _words(examples: dict[str, list[str]]) -> dict[str, set[str]]:
+def _words(
+    examples: dict[str, list[str]], tokenize: Callable[[str], list[str]] = tokens
+) -> dict[str, set[str]]:
     """Each intent's words, as the knowledge base tokenises its example texts today."""
-    return {name: {w for text in texts for w in tokens(text)} for name, texts in examples.items()}
+    return {name: {w for text in texts for w in tokenize(text)} for name, texts in examples.items()}
 
 
 def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:
