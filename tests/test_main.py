@@ -36,3 +36,9 @@ def test_verbose_shows_the_migrations(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "INFO alembic.runtime.migration: Running upgrade" in result.stderr
     assert result.stdout.splitlines() == ["No FAQ entries."]
+
+
+def test_the_vocabulary_command_is_quiet_too(tmp_path) -> None:
+    result = _run_bot(tmp_path, "vocab", "list", "--staff")
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).splitlines() == ["No staff terms."]

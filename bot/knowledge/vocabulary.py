@@ -97,8 +97,8 @@ def _contains(text: str, term: str) -> bool:
     return f" {term} " in f" {text} "
 
 
-def _find_cycle(edges: dict[str, str]) -> list[str] | None:
-    """Return terms whose standard words lead back to the first ("a -> b -> a"), or None."""
+def _find_cycle(edges: dict[str, str], start: str) -> list[str] | None:
+    """Return terms from `start` whose standard words lead back to one ("a -> b -> a")."""
     done: set[str] = set()
 
     def visit(node: str, path: list[str]) -> list[str] | None:
@@ -113,11 +113,7 @@ def _find_cycle(edges: dict[str, str]) -> list[str] | None:
         done.add(node)
         return None
 
-    for start in edges:
-        found = visit(start, [start]) if start not in done else None
-        if found:
-            return found
-    return None
+    return visit(start, [start])
 
 
 def validate(term: str, standard: str, kind: str, others: Sequence[TermView]) -> TermView:
@@ -166,7 +162,7 @@ def validate(term: str, standard: str, kind: str, others: Sequence[TermView]) ->
     if kind == VocabularyKind.SAME.value:
         edges = {o.term: o.standard for o in others if o.kind == VocabularyKind.SAME.value}
         edges[term] = standard
-        cycle = _find_cycle(edges)
+        cycle = _find_cycle(edges, term)  # the others had none
         if cycle:
             chain = " -> ".join(cycle)
             raise VocabularyError(f"the terms would rewrite each other forever: {chain}")
