@@ -1,6 +1,8 @@
 """Word lists for FAQ matching: domain phrases and spellings, synonyms, stop words, stem guards.
 
-Everything here is small and hand-kept; `docs/faq_retrieval_design.md` says how to extend it.
+Everything here is small and hand-kept: the built-in base. Staff add their own terms with
+`python -m bot vocab add` (`bot.knowledge.vocabulary`); `docs/faq_retrieval_design.md` says how
+to extend either.
 Two kinds of synonym, because they fail differently:
 
 * `SYNONYMS` merge words that mean the same thing at a passport office (``penjamin`` and
