@@ -146,6 +146,7 @@ def import_terms(path: Path, *, session: Session, author: str) -> ImportReport:
         return report
     kept = {t.term: t for t in staff_terms(session=session)}
     checked: list[tuple[int, TermView]] = []
+    lines: dict[str, int] = {}
     for line, cells in sheet.rows:
 
         def cell(name: str, cells: list[str] = cells) -> str:
@@ -157,6 +158,10 @@ def import_terms(path: Path, *, session: Session, author: str) -> ImportReport:
             report.errors.append((line, f"kind must be same or related, not {cell('kind')!r}"))
             continue
         term = clean_term(cell("term"))
+        if term and term in lines:
+            report.errors.append((line, f"{term!r} is already on line {lines[term]}"))
+            continue
+        lines[term] = line
         others = [t for name, t in kept.items() if name != term]
         try:
             view = validate(term, cell("standard"), kind, others)

@@ -114,11 +114,14 @@ def test_add_remove_and_bring_back_a_term(session):
 
 def test_an_import_is_all_or_nothing_and_reimporting_changes_nothing(session, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("istilah;baku;jenis\nnyasar;hilang;sama\nkk;kakak;\nkepo;tanya;x\n")
+    bad.write_text(
+        "istilah;baku;jenis\nnyasar;hilang;sama\nkk;kakak;\nkepo;tanya;x\nNyasar;rusak;\n"
+    )
     report = vocabulary_store.import_terms(bad, session=session, author="ani")
     assert report.errors == [
         (3, "'kk' is a protected office term and keeps its meaning"),
         (4, "kind must be same or related, not 'x'"),
+        (5, "'nyasar' is already on line 2"),
     ]
     assert vocabulary_store.staff_terms(session=session) == []
     good = tmp_path / "good.csv"
