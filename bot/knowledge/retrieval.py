@@ -31,7 +31,7 @@ __all__ = [
     "search",
 ]
 
-CHECK_INTERVAL_SECONDS = 2.0
+CHECK_INTERVAL_SECONDS = store.CHECK_INTERVAL_SECONDS
 
 
 @dataclass

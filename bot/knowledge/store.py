@@ -27,6 +27,8 @@ from bot.knowledge.views import EntryView, RevisionView, UnansweredGroup
 from bot.logging_setup import mask_personal_data
 
 STATE_ID = 1
+# How often an answer-time cache (FAQ index, staff vocabulary) reads the revision counter.
+CHECK_INTERVAL_SECONDS = 2.0
 GROUP_SIMILARITY = 80  # token_set_ratio of normalised texts that counts as "the same question"
 
 

@@ -30,7 +30,7 @@ from bot.knowledge.vocabulary import (
     validate,
 )
 
-CHECK_INTERVAL_SECONDS = 2.0
+CHECK_INTERVAL_SECONDS = store.CHECK_INTERVAL_SECONDS
 COLUMNS = {
     "term": ("term", "istilah", "kata"),
     "standard": ("standard", "baku", "kata baku", "artinya", "arti"),
