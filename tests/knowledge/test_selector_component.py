@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from bot.knowledge.retrieval import KnowledgeCache
 from bot.knowledge.selection import PARSE_KEY
 from bot.knowledge.store import EntryData, save_entry
+from bot.knowledge.vocabulary_store import add_term
 from bot.nlu.knowledge_selector import KnowledgeSelector
 
 WIFI = "Ada, Kak. Ruang tunggu kami punya wifi gratis; kata sandinya di papan informasi."
@@ -163,3 +164,25 @@ def test_the_selection_thresholds_match_config_yml():
     [fallback] = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
     assert selection.FALLBACK_THRESHOLD == fallback["threshold"]
     assert knowledge_selector.AMBIGUITY_GAP == fallback["ambiguity_threshold"]
+
+
+def test_intent_examples_are_read_with_the_staff_vocabulary(faq_factory):
+    """An intent trained on a staff term knows its standard word: it is not new to the intent."""
+    with faq_factory.begin() as session:
+        data = EntryData(
+            category="paspor", question="Paspor hilang, bagaimana?", answer="Lapor.",
+            status="published",
+        )  # fmt: skip
+        save_entry(session=session, key="paspor-hilang-uji", data=data, author="staf")
+    trained = {"report_lost_damaged": ["paspor saya nyasar", "paspor nyasar harus apa"]}
+    selector = KnowledgeSelector(examples=trained, factory=faq_factory, cache=fresh())
+
+    def winner() -> str:
+        [parsed] = selector.process([message("paspor nyasar", "report_lost_damaged", 0.9)])
+        return str(parsed.get(PARSE_KEY)["winner"])
+
+    assert winner() == "intent"
+    with faq_factory.begin() as session:
+        add_term(session=session, term="nyasar", standard="hilang", author="staf")
+    # The message now reads "paspor hilang"; so do the intent's examples, in the same selector.
+    assert winner() == "intent"
