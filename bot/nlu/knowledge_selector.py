@@ -4,7 +4,10 @@ Runs after the intent classifier and before the FallbackClassifier. For each mes
 the published entries (the same in-process index the FAQ action uses, rebuilt within seconds of
 a staff edit, no retraining) and asks `bot.knowledge.selection.select` which answer is the more
 probable one. When the entry wins, the intent becomes `ask_faq` and the
-verdict names the entry, so the FAQ action answers with exactly that entry. Either way the
+verdict names the entry, so the FAQ action answers with exactly that entry. When neither is
+sure (`unsure`: the message is about words the classifier never learnt, see
+`selection.select`), the intents are scaled below the FallbackClassifier's threshold, so the
+citizen is offered the likely intent and the entry as buttons instead of a wrong answer. Either way the
 verdict is kept in the parse data as `answer_selection`, for staff and for the evaluation (no
 entity is added: the entry is not something the citizen said).
 
@@ -70,7 +73,8 @@ class KnowledgeSelector(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.examples = examples or {}
-        self.intent_words = _words(self.examples)
+        self.intent_words = words_by_intent(self.examples)
+        self.trained_words = set().union(*self.intent_words.values())
         self._factory = factory
         self._cache = cache
         self._retry_at = 0.0
@@ -93,7 +97,8 @@ class KnowledgeSelector(GraphComponent):
             if example.get(INTENT) and example.get(TEXT):
                 examples[str(example.get(INTENT))].append(str(example.get(TEXT)))
         self.examples = dict(examples)
-        self.intent_words = _words(self.examples)
+        self.intent_words = words_by_intent(self.examples)
+        self.trained_words = set().union(*self.intent_words.values())
         self.persist()
         assert self._resource is not None
         return self._resource
@@ -137,6 +142,8 @@ class KnowledgeSelector(GraphComponent):
             message.set(selection.PARSE_KEY, chosen.as_dict(), add_to_output=True)
             if chosen.winner == "knowledge":
                 _answer_from_entry(message, chosen)
+            elif chosen.winner == "unsure":
+                _leave_to_fallback(message)
         return messages
 
     def _select(
@@ -147,14 +154,15 @@ class KnowledgeSelector(GraphComponent):
             (str(item.get("name")), float(item.get("confidence") or 0.0))
             for item in message.get(INTENT_RANKING_KEY) or []
         ]
-        novelty, coverage = 0.0, 1.0
+        novelty, fresh, coverage = 0.0, 0.0, 1.0
         words = index.words(text)
         if matches and intent in self.intent_words:
+            entry_words = index.question_words(matches[0].key)
             novelty = selection.message_novelty(
-                words,
-                index.question_words(matches[0].key),
-                self.intent_words.get(intent, set()),
-                index.weight,
+                words, entry_words, self.intent_words[intent], index.weight
+            )
+            fresh = selection.message_novelty(
+                words, entry_words, self.trained_words, index.weight
             )
         if matches:
             matched = index.words(matches[0].matched)
@@ -166,6 +174,7 @@ class KnowledgeSelector(GraphComponent):
             matches,
             in_scope=selection.in_scope_probability(ranking),
             novelty=novelty,
+            fresh=fresh,
             coverage=coverage,
         )
 
@@ -191,9 +200,25 @@ class KnowledgeSelector(GraphComponent):
             return None
 
 
-def _words(examples: dict[str, list[str]]) -> dict[str, set[str]]:
+def words_by_intent(examples: dict[str, list[str]]) -> dict[str, set[str]]:
     """Each intent's words, as the knowledge base tokenises its example texts today."""
     return {name: {w for text in texts for w in tokens(text)} for name, texts in examples.items()}
+
+
+def _leave_to_fallback(message: Message) -> None:
+    """Scale the intents below the fallback threshold: the citizen is offered both as buttons."""
+    intent = message.get(INTENT) or {}
+    confidence = float(intent.get("confidence") or 0.0)
+    target = selection.FALLBACK_THRESHOLD - AMBIGUITY_GAP
+    if confidence <= target:
+        return
+    scale = target / confidence
+    ranking = [
+        {**item, "confidence": float(item["confidence"]) * scale}
+        for item in message.get(INTENT_RANKING_KEY) or []
+    ]
+    message.set(INTENT, {**intent, "confidence": target}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:

@@ -163,3 +163,19 @@ def test_the_selection_thresholds_match_config_yml():
     [fallback] = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
     assert selection.FALLBACK_THRESHOLD == fallback["threshold"]
     assert knowledge_selector.AMBIGUITY_GAP == fallback["ambiguity_threshold"]
+
+
+def test_an_unsure_verdict_leaves_the_message_to_the_fallback(faq_factory):
+    """Below the FallbackClassifier's threshold, with the ranking's order kept."""
+    publish_kitap(faq_factory)
+    trained = {"ask_requirements": ["syarat bikin paspor apa saja", "dokumen paspor baru apa"]}
+    selector = KnowledgeSelector(examples=trained, factory=faq_factory, cache=fresh())
+    asked = message("suami WN malaysia mau urus kitap, bawa apa", "ask_requirements", 0.98)
+    [parsed] = selector.process([asked])
+    verdict = parsed.get(PARSE_KEY)
+    assert (verdict["winner"], verdict["key"]) == ("unsure", "kitap-syarat"), verdict
+    assert parsed.get(INTENT)["name"] == "ask_requirements"
+    assert parsed.get(INTENT)["confidence"] < 0.35  # config.yml FallbackClassifier threshold
+    ranking = parsed.get(INTENT_RANKING_KEY)
+    assert [r["name"] for r in ranking] == ["ask_requirements", "greet"]
+    assert ranking[0]["confidence"] == parsed.get(INTENT)["confidence"]
