@@ -7,9 +7,9 @@ probable one. When the entry wins, the intent becomes `ask_faq` and the
 verdict names the entry, so the FAQ action answers with exactly that entry. When neither is
 sure (`unsure`: the message is about words the classifier never learnt, see
 `selection.select`), the intents are scaled below the FallbackClassifier's threshold, so the
-citizen is offered the likely intent and the entry as buttons instead of a wrong answer. Either way the
-verdict is kept in the parse data as `answer_selection`, for staff and for the evaluation (no
-entity is added: the entry is not something the citizen said).
+citizen is offered the likely intent and the entry as buttons instead of a wrong answer.
+Either way the verdict is kept in the parse data as `answer_selection`, for staff and for the
+evaluation (no entity is added: the entry is not something the citizen said).
 
 Training only records each intent's example texts (JSON); when the model is loaded they are
 turned into words with today's lexicon, so a lexicon change never makes a trained word look
@@ -161,9 +161,7 @@ class KnowledgeSelector(GraphComponent):
             novelty = selection.message_novelty(
                 words, entry_words, self.intent_words[intent], index.weight
             )
-            fresh = selection.message_novelty(
-                words, entry_words, self.trained_words, index.weight
-            )
+            fresh = selection.message_novelty(words, entry_words, self.trained_words, index.weight)
         if matches:
             matched = index.words(matches[0].matched)
             coverage = selection.question_coverage(set(words), matched, index.weight)

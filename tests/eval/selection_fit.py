@@ -38,8 +38,8 @@ from bot.knowledge.demo_entries import DEMO_FAQ
 from bot.knowledge.importer import slug
 from bot.knowledge.ranking import FaqIndex
 from bot.knowledge.selection import in_scope_probability, message_novelty
-from bot.nlu.knowledge_selector import EXAMPLES_FILE, words_by_intent
 from bot.knowledge.views import EntryView
+from bot.nlu.knowledge_selector import EXAMPLES_FILE, words_by_intent
 from tests.eval.nlu_eval import EVAL_DIRS, load_examples, newest_model
 from tests.eval.nlu_metrics import is_out_of_scope
 
