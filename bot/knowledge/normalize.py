@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
-_REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(nya)?\b")  # "langkah2nya" -> "langkahnya"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
 _VOWELS = "aeiou"
@@ -170,7 +170,7 @@ def clean(text: str) -> str:
     """Lower-case, fold accents, elongations, reduplications and domain phrases; keep words."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _ELONGATION.sub(r"\1", text)
-    text = _REDUPLICATION.sub(r"\1", text)
+    text = _REDUPLICATION.sub(r"\1\2", text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     return " ".join(_NON_WORD.sub(" ", text).split())
