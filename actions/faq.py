@@ -185,7 +185,11 @@ class ActionFaqAnswer(PassportAction):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         second_miss = intent == FALLBACK_INTENT and first_stage_tried(tracker.events)
-        buttons = [] if second_miss else self.suggestions(tracker, matches, intent)
+        offered = verdict.get("key") if decided and verdict.get("winner") == "unsure" else None
+        if offered and offered not in {m.key for m in matches}:
+            unsure = await self.context.db(retrieval.published_match, key=offered, today=today)
+            matches = [unsure, *matches] if unsure else matches
+        buttons = [] if second_miss else self.suggestions(tracker, matches, intent, offered)
         if buttons:
             dispatcher.utter_message(response="utter_faq_suggestions", buttons=buttons)
             return []
@@ -205,8 +209,14 @@ class ActionFaqAnswer(PassportAction):
         return []
 
     @staticmethod
-    def suggestions(tracker: Tracker, matches: list[Match], intent: str | None) -> list[dict]:
-        """Return buttons for the likely curated intents first, then close FAQ entries."""
+    def suggestions(
+        tracker: Tracker, matches: list[Match], intent: str | None, offered: str | None = None
+    ) -> list[dict]:
+        """Return buttons for the likely curated intents first, then close FAQ entries.
+
+        `offered` is an entry the answer selection could not rule out (`unsure`): offered
+        whatever its score.
+        """
         buttons = []
         if intent == FALLBACK_INTENT:
             entities = tracker.latest_message.get("entities") or []
@@ -217,6 +227,6 @@ class ActionFaqAnswer(PassportAction):
         buttons += [
             {"title": button_title(m.question), "payload": faq_payload(m.key)}
             for m in matches
-            if m.score >= SUGGEST_THRESHOLD
+            if m.score >= SUGGEST_THRESHOLD or m.key == offered
         ]
         return buttons + [HUMAN_BUTTON] if buttons else []

@@ -26,7 +26,9 @@ FALLBACK_INTENT = "nlu_fallback"
 class QuestionCheck:
     entry: str
     question: str
-    answered_by: str  # "entry", "built-in <intent>", "entry <other key>" or "search <intent>"
+    # "entry", "built-in <intent>", "entry <other key>", "choice <intent> / <key>" (buttons) or
+    # "search <intent>"
+    answered_by: str
 
     @property
     def answers_itself(self) -> bool:
@@ -38,6 +40,8 @@ def answered_by(entry: EntryView, parsed: dict) -> str:
     chosen = parsed.get("answer_selection") or {}
     if chosen.get("winner") == "knowledge":
         return "entry" if chosen.get("key") == entry.key else f"entry {chosen.get('key')}"
+    if chosen.get("winner") == "unsure":  # both offered as buttons, the citizen chooses
+        return f"choice {chosen.get('intent')} / {chosen.get('key')}"
     intent = str(parsed.get("intent") or "")
     if intent in (KNOWLEDGE_INTENT, FALLBACK_INTENT):
         return f"search {intent}"  # the FAQ action searches again; buttons at best

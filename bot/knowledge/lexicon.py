@@ -59,6 +59,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhari itu juga\b", "sehari"),
     (r"\bjalan[\s\-]?jalan\b", "wisata"),
     (r"\blanjut usia\b", "lansia"),
+    # Telling the office something is reporting it; moving house changes the address.
+    (r"\b(mem)?(beri|kasih) ?(tahu|tau)(kan)?\b", "lapor"),
+    (r"\b(ngabarin|mengabari|mengabarkan)\b", "lapor"),
+    (r"\bpindah (rumah|alamat|domisili|kos|kontrakan)\b", "ubah alamat"),
     # Names of documents and permits, and how citizens shorten or translate them.
     (r"\bapec business travel card\b", "abtc"),
     (r"\bkartu (perjalanan )?(pebisnis |bisnis )?apec\b", "abtc"),
@@ -67,6 +71,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(ber)?kewarganegaraan ganda\b", "dwikewarganegaraan"),
     (r"\bdwi[\s\-]?kewarganegaraan\b", "dwikewarganegaraan"),
     (r"\bwarga ?negara ganda\b", "dwikewarganegaraan"),
+    (r"\b(dua|2) (ke)?warga ?negara(an)?\b", "dwikewarganegaraan"),
     (r"\bdual[\s\-]?citizen(ship)?\b", "dwikewarganegaraan"),
     (r"\bktp[\s\-]?el\b", "ktp"),
     (r"\bktp elektronik\b", "ktp"),
@@ -160,6 +165,7 @@ DOMAIN_LEXICON: dict[str, str] = {
     "bekerja": "kerja",
     "pelajar": "studi",
     "mahasiswa": "studi",
+    "suket": "surat keterangan",
     "ngapain": "apa",  # a question word ("what for"), not the stem "apai"
     "ngapa": "apa",
     "apec": "abtc",
@@ -206,6 +212,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("bayar", "transfer", "lunas", "melunasi"),
     ("habis", "penuh"),
     ("ubah", "koreksi", "perbaiki", "edit", "revisi"),
+    ("prosedur", "alur", "langkah", "tahap", "tahapan", "mekanisme", "procedure", "steps"),
     # Applying for a document: "bikin", "buat", "urus" and "ajukan" a passport or permit are one
     # request ("buat" alone is not listed: it is mostly "for").
     (

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
-_REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(nya)?\b")  # "langkah2nya" -> "langkahnya"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
 _VOWELS = "aeiou"
@@ -171,7 +171,7 @@ def fold(text: str) -> str:
     """Lower-case and fold accents, elongations ("bangettt") and reduplications ("anak2")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = _ELONGATION.sub(r"\1", text)
-    return _REDUPLICATION.sub(r"\1", text)
+    return _REDUPLICATION.sub(r"\1\2", text)
 
 
 def clean(text: str) -> str:

@@ -26,6 +26,12 @@ documents. So the intent's probability is discounted by the message's novelty
 questions contain and that none of the intent's training examples ever did ("kitap" never
 appears in the passport-requirements examples). A message the intent was trained for keeps its
 full weight.
+
+A message may also hold words no intent was ever trained on and the best entry's questions do
+("mau ngurus ITAS buat suami, perlu bawa apa aja?": "itas"): the classifier's view of it is a
+guess, so that share (`fresh`) raises the entry's probability, and where the entry still does
+not win the verdict is `unsure`: the citizen is offered the intent and the entry as buttons
+(the first stage of the fallback) rather than a confident answer to another question.
 """
 
 from __future__ import annotations
@@ -63,16 +69,18 @@ CONVERSATION_INTENTS = frozenset(
         "affirm",
         "deny",
         "bot_challenge",
+        "ask_topics",
         "inform",
         "request_human",
         "complaint",
     }
 )
 # Fitted by tests/eval/selection_fit.py on the tuning paraphrases (docs/answer_selection.md).
-LOGISTIC_SCORE = 2.09
-LOGISTIC_MARGIN = 6.40
-LOGISTIC_IN_SCOPE = 2.96
-LOGISTIC_BIAS = -4.20
+LOGISTIC_SCORE = 1.29
+LOGISTIC_MARGIN = 8.09
+LOGISTIC_IN_SCOPE = 3.01
+LOGISTIC_FRESH = 3.28
+LOGISTIC_BIAS = -4.12
 MIN_PROBABILITY = 0.5  # an entry less likely than not to be right never wins
 # A weak match never answers directly, however far ahead of the others: questions about things
 # no entry mentions ("ada mushola?", "kantin jual apa?") share only "kantor imigrasi" with one.
@@ -92,13 +100,19 @@ FALLBACK_THRESHOLD = 0.35
 # overview and "we only handle passports" answer a specific question only in part, so a likely
 # entry beats them.
 GENERIC_ANSWER_VALUE = 0.5
+# Neither answer is sure enough (`unsure`, buttons) when the entry does not win although this
+# share of the message's words is new to the classifier and known to the entry, and the entry
+# is at least this probable (tests/eval/e2e tuning paraphrases: wrong answers 9 -> 4 of 55,
+# none of the right built-in answers or entries' own questions lost).
+UNSURE_FRESH = 0.1
+UNSURE_PROBABILITY = 0.3
 
 
 @dataclass(frozen=True)
 class Selection:
     """What answers a message, and why (kept in the parse data for staff and evaluation)."""
 
-    winner: str  # "intent" or "knowledge"
+    winner: str  # "intent", "knowledge" or "unsure" (offer both)
     intent: str
     confidence: float
     key: str | None = None
@@ -116,17 +130,23 @@ class Selection:
         }
 
 
-def knowledge_probability(score: float, margin: float, in_scope: float) -> float:
+def knowledge_probability(
+    score: float, margin: float, in_scope: float, fresh: float = 0.0
+) -> float:
     """Return the calibrated probability that the best entry is the right answer.
 
     `score` is its retrieval score, `margin` its lead over the runner-up and `in_scope` the
     classifier's probability that the message is a question for this office at all (one minus
     the out-of-scope intents' confidences): off-topic messages share words with entries too.
+    `fresh` is the share of the message's words that the entry's questions hold and no intent
+    was ever trained on (`message_novelty` against every intent's words): where it is high the
+    classifier's view of the message, out-of-scope included, is a guess about words it never saw.
     """
     logit = (
         LOGISTIC_SCORE * score
         + LOGISTIC_MARGIN * margin
         + LOGISTIC_IN_SCOPE * in_scope
+        + LOGISTIC_FRESH * fresh
         + LOGISTIC_BIAS
     )
     return 1.0 / (1.0 + math.exp(-logit))
@@ -174,6 +194,7 @@ def select(
     *,
     in_scope: float = 1.0,
     novelty: float = 0.0,
+    fresh: float = 0.0,
     coverage: float = 1.0,
 ) -> Selection:
     """Choose between the classifier's intent and the best entry (`matches`, best first)."""
@@ -182,13 +203,24 @@ def select(
         return kept
     best = matches[0]
     margin = best.score - (matches[1].score if len(matches) > 1 else 0.0)
-    probability = knowledge_probability(best.score, margin, in_scope)
-    considered = Selection("intent", intent, confidence, best.key, best.score, probability)
+    probability = knowledge_probability(best.score, margin, in_scope, fresh)
+    steering = intent in CONVERSATION_INTENTS and confidence >= FALLBACK_THRESHOLD
+    # When the entry does not win, the intent answers, unless the message is about something
+    # the classifier never learnt and a published entry knows: then neither is sure enough, and
+    # the citizen chooses (the two-stage fallback's buttons) rather than get a wrong answer.
+    unsure = (
+        not steering
+        and intent not in SEARCH_INTENTS
+        and fresh >= UNSURE_FRESH
+        and probability >= UNSURE_PROBABILITY
+    )
+    considered = Selection(
+        "unsure" if unsure else "intent", intent, confidence, best.key, best.score, probability
+    )
     if margin < CLEAR_MARGIN or probability < MIN_PROBABILITY or best.score < MIN_SCORE:
         return considered
     if intent not in SEARCH_INTENTS and coverage < MIN_COVERAGE:
         return considered
-    steering = intent in CONVERSATION_INTENTS and confidence >= FALLBACK_THRESHOLD
     if steering and best.score < EXACT_SCORE:
         return considered
     settled = confidence * (1.0 - novelty)  # how likely the intent's answer fits the message

@@ -4,9 +4,12 @@ Runs after the intent classifier and before the FallbackClassifier. For each mes
 the published entries (the same in-process index the FAQ action uses, rebuilt within seconds of
 a staff edit, no retraining) and asks `bot.knowledge.selection.select` which answer is the more
 probable one. When the entry wins, the intent becomes `ask_faq` and the
-verdict names the entry, so the FAQ action answers with exactly that entry. Either way the
-verdict is kept in the parse data as `answer_selection`, for staff and for the evaluation (no
-entity is added: the entry is not something the citizen said).
+verdict names the entry, so the FAQ action answers with exactly that entry. When neither is
+sure (`unsure`: the message is about words the classifier never learnt, see
+`selection.select`), the intents are scaled below the FallbackClassifier's threshold, so the
+citizen is offered the likely intent and the entry as buttons instead of a wrong answer.
+Either way the verdict is kept in the parse data as `answer_selection`, for staff and for the
+evaluation (no entity is added: the entry is not something the citizen said).
 
 Training only records each intent's example texts (JSON); when the model is loaded they are
 turned into words with today's lexicon, so a lexicon change never makes a trained word look
@@ -71,7 +74,8 @@ class KnowledgeSelector(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.examples = examples or {}
-        self.intent_words = _words(self.examples)
+        self.intent_words = words_by_intent(self.examples)
+        self.trained_words = set().union(*self.intent_words.values())
         self._words_for: tuple = ()  # the staff vocabulary intent_words were made with
         self._factory = factory
         self._cache = cache
@@ -95,7 +99,9 @@ class KnowledgeSelector(GraphComponent):
             if example.get(INTENT) and example.get(TEXT):
                 examples[str(example.get(INTENT))].append(str(example.get(TEXT)))
         self.examples = dict(examples)
-        self.intent_words = _words(self.examples)
+        self.intent_words = words_by_intent(self.examples)
+        self.trained_words = set().union(*self.intent_words.values())
+        self._words_for = ()
         self.persist()
         assert self._resource is not None
         return self._resource
@@ -139,6 +145,8 @@ class KnowledgeSelector(GraphComponent):
             message.set(selection.PARSE_KEY, chosen.as_dict(), add_to_output=True)
             if chosen.winner == "knowledge":
                 _answer_from_entry(message, chosen)
+            elif chosen.winner == "unsure":
+                _leave_to_fallback(message)
         return messages
 
     def _select(
@@ -149,16 +157,15 @@ class KnowledgeSelector(GraphComponent):
             (str(item.get("name")), float(item.get("confidence") or 0.0))
             for item in message.get(INTENT_RANKING_KEY) or []
         ]
-        novelty, coverage = 0.0, 1.0
+        novelty, fresh, coverage = 0.0, 0.0, 1.0
         words = index.words(text)
         intent_words = self._intent_words(index)
         if matches and intent in intent_words:
+            entry_words = index.question_words(matches[0].key)
             novelty = selection.message_novelty(
-                words,
-                index.question_words(matches[0].key),
-                intent_words.get(intent, set()),
-                index.weight,
+                words, entry_words, intent_words[intent], index.weight
             )
+            fresh = selection.message_novelty(words, entry_words, self.trained_words, index.weight)
         if matches:
             matched = index.words(matches[0].matched)
             coverage = selection.question_coverage(set(words), matched, index.weight)
@@ -169,6 +176,7 @@ class KnowledgeSelector(GraphComponent):
             matches,
             in_scope=selection.in_scope_probability(ranking),
             novelty=novelty,
+            fresh=fresh,
             coverage=coverage,
         )
 
@@ -176,7 +184,8 @@ class KnowledgeSelector(GraphComponent):
         """Each intent's words as this index reads them (staff terms rewritten, as in messages)."""
         terms = index.staff_vocabulary.terms
         if terms != self._words_for:
-            self.intent_words = _words(self.examples, index.words)
+            self.intent_words = words_by_intent(self.examples, index.words)
+            self.trained_words = set().union(*self.intent_words.values())
             self._words_for = terms
         return self.intent_words
 
@@ -202,11 +211,27 @@ class KnowledgeSelector(GraphComponent):
             return None
 
 
-def _words(
+def words_by_intent(
     examples: dict[str, list[str]], tokenize: Callable[[str], list[str]] = tokens
 ) -> dict[str, set[str]]:
     """Each intent's words, as the knowledge base tokenises its example texts today."""
     return {name: {w for text in texts for w in tokenize(text)} for name, texts in examples.items()}
+
+
+def _leave_to_fallback(message: Message) -> None:
+    """Scale the intents below the fallback threshold: the citizen is offered both as buttons."""
+    intent = message.get(INTENT) or {}
+    confidence = float(intent.get("confidence") or 0.0)
+    target = selection.FALLBACK_THRESHOLD - AMBIGUITY_GAP
+    if confidence <= target:
+        return
+    scale = target / confidence
+    ranking = [
+        {**item, "confidence": float(item["confidence"]) * scale}
+        for item in message.get(INTENT_RANKING_KEY) or []
+    ]
+    message.set(INTENT, {**intent, "confidence": target}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def _answer_from_entry(message: Message, chosen: selection.Selection) -> None:

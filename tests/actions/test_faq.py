@@ -273,3 +273,18 @@ async def test_the_entry_the_selection_chose_is_answered(faq_context) -> None:
     verdict = {"winner": "knowledge", "intent": "ask_process", "key": "prioritas"}
     _events, messages = await run_action(_action(faq_context), _parsed(tracker, verdict))
     assert [m["text"] for m in messages] == [ANSWERS["prioritas"]]
+
+
+async def test_an_unsure_selection_offers_its_entry_whatever_the_score(faq_context) -> None:
+    """The selection could rule out neither the intent nor the entry: both become buttons."""
+    text = "paspor sy kerendem, syaratnya apa"  # shares little with the entry's question
+    tracker = make_tracker(text, intent="nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "ask_requirements", "confidence": 0.30},
+    ]
+    verdict = {"winner": "unsure", "intent": "ask_requirements", "key": "bencana-alam"}
+    _events, messages = await run_action(_action(faq_context), _parsed(tracker, verdict))
+    assert [m["response"] for m in messages] == ["utter_faq_suggestions"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == "/ask_requirements" and faq_payload("bencana-alam") in payloads

@@ -10,9 +10,10 @@ Definitions (also in docs/nlu_eval.md):
   value); values compare case-insensitively. Per entity type the same, restricted to that type.
 - out-of-scope-as-passport rate: among messages whose gold intent is out of scope
   (`out_of_scope` or `out_of_scope_*`), the share predicted as a passport intent: any `ask_*`
-  intent, `report_lost_damaged`, `complaint`, `request_human` or `inform`. Predicting another
-  out-of-scope intent, small talk (greet, thank, ...), bot_challenge or `nlu_fallback` does not
-  count: none of them answers a passport question.
+  intent except `ask_topics`, `report_lost_damaged`, `complaint`, `request_human` or `inform`.
+  Predicting another out-of-scope intent, small talk (greet, thank, ...), bot_challenge, the
+  menu of topics (`ask_topics`) or `nlu_fallback` does not count: none of them answers a
+  passport question.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 PASSPORT_INTENTS = frozenset({"report_lost_damaged", "complaint", "request_human", "inform"})
+MENU_INTENT = "ask_topics"  # the menu of what can be asked: no answer to any question
 OVERALL = "overall"
 
 
@@ -33,7 +35,7 @@ def is_out_of_scope(intent: str) -> bool:
 
 def is_passport_intent(intent: str) -> bool:
     """Return True for intents the assistant answers as a passport question."""
-    return intent.startswith("ask_") or intent in PASSPORT_INTENTS
+    return (intent.startswith("ask_") and intent != MENU_INTENT) or intent in PASSPORT_INTENTS
 
 
 @dataclass(frozen=True)

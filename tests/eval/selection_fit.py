@@ -11,9 +11,11 @@ in the code). Labelled messages:
 * no entry is right: the unanswerable questions of tests/eval/faq/ and the out-of-scope
   messages of the first held-out NLU set (tests/nlu_eval): label 0.
 
-Features: the best entry's score, its lead over the runner-up and the classifier's probability
+Features: the best entry's score, its lead over the runner-up, the classifier's probability
 that the message is in scope (from a parse with an empty knowledge base, so the classifier's own
-ranking). The blind paraphrases (tests/eval/e2e/paraphrases_blind.csv) are never read here.
+ranking) and the share of the message's words that the entry's questions hold and no intent was
+trained on (`selection.message_novelty` against the words of the model's stored examples). The
+blind paraphrases (tests/eval/e2e/paraphrases_blind.csv) are never read here.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import logging
 import os
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -33,8 +37,9 @@ from bot import PROJECT_ROOT
 from bot.knowledge.demo_entries import DEMO_FAQ
 from bot.knowledge.importer import slug
 from bot.knowledge.ranking import FaqIndex
-from bot.knowledge.selection import in_scope_probability
+from bot.knowledge.selection import in_scope_probability, message_novelty
 from bot.knowledge.views import EntryView
+from bot.nlu.knowledge_selector import EXAMPLES_FILE, words_by_intent
 from tests.eval.nlu_eval import EVAL_DIRS, load_examples, newest_model
 from tests.eval.nlu_metrics import is_out_of_scope
 
@@ -89,6 +94,16 @@ async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]
     return result
 
 
+def trained_words(model: Path) -> set[str]:
+    """Every word of the model's stored intent examples, as the selector sees them."""
+    with tarfile.open(model) as archive:
+        member = next(m for m in archive.getmembers() if m.name.endswith(EXAMPLES_FILE))
+        handle = archive.extractfile(member)
+        assert handle is not None
+        examples = json.load(handle)
+    return set().union(*words_by_intent(examples).values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None)
@@ -108,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(scratch) / 'empty.db'}"
         upgrade_database(os.environ["DATABASE_URL"])  # no entries: the classifier's own ranking
         ranked = asyncio.run(rankings(model, [text for text, _ in items]))
+    known = trained_words(model)
     features, labels = [], []
     for (text, key), ranking in zip(items, ranked, strict=True):
         found_matches = index.search(text, limit=2)
@@ -115,14 +131,18 @@ def main(argv: list[str] | None = None) -> int:
             continue
         best = found_matches[0].score
         runner_up = found_matches[1].score if len(found_matches) > 1 else 0.0
-        features.append([best, best - runner_up, in_scope_probability(ranking)])
+        fresh = message_novelty(
+            index.words(text), index.question_words(found_matches[0].key), known, index.weight
+        )
+        features.append([best, best - runner_up, in_scope_probability(ranking), fresh])
         labels.append(int(key is not None and found_matches[0].key == key))
     x, y = np.array(features), np.array(labels)
     fit = LogisticRegression(C=100).fit(x, y)
-    score, margin, in_scope = fit.coef_[0]
+    score, margin, in_scope, fresh = fit.coef_[0]
     print(f"{len(y)} messages, {int(y.sum())} with the right entry first")
     print(f"LOGISTIC_SCORE = {score:.2f}\nLOGISTIC_MARGIN = {margin:.2f}")
-    print(f"LOGISTIC_IN_SCOPE = {in_scope:.2f}\nLOGISTIC_BIAS = {fit.intercept_[0]:.2f}")
+    print(f"LOGISTIC_IN_SCOPE = {in_scope:.2f}\nLOGISTIC_FRESH = {fresh:.2f}")
+    print(f"LOGISTIC_BIAS = {fit.intercept_[0]:.2f}")
     predicted = fit.predict_proba(x)[:, 1]
     print("| predicted | messages | right |\n|---|---:|---:|")
     for low in np.arange(0.0, 1.0, 0.1):

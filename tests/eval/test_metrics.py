@@ -76,7 +76,14 @@ def test_passport_and_out_of_scope_intents():
     assert m.is_passport_intent("inform")
     assert not any(
         m.is_passport_intent(i)
-        for i in ("greet", "bot_challenge", "nlu_fallback", "out_of_scope", "out_of_scope_sim")
+        for i in (
+            "greet",
+            "bot_challenge",
+            "ask_topics",
+            "nlu_fallback",
+            "out_of_scope",
+            "out_of_scope_sim",
+        )
     )
     assert m.is_out_of_scope("out_of_scope") and m.is_out_of_scope("out_of_scope_visa")
     assert not m.is_out_of_scope("ask_quota")

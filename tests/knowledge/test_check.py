@@ -21,6 +21,10 @@ def test_the_answer_is_named_from_the_parse():
         "built-in ask_fees"
     )
     assert answered_by(ENTRY, {"intent": "nlu_fallback"}) == "search nlu_fallback"
+    unsure = {"winner": "unsure", "intent": "ask_fees", "key": "bayar-cara"}
+    assert answered_by(ENTRY, {"intent": "nlu_fallback", "answer_selection": unsure}) == (
+        "choice ask_fees / bayar-cara"
+    )
 
 
 async def test_every_question_is_asked_with_the_token(aiohttp_server):

@@ -101,3 +101,21 @@ def test_an_entry_narrower_than_the_question_does_not_take_it():
     assert coverage == pytest.approx(1.2 / 6.7)
     assert select("ask_process", 0.99, matches(0.8, 0.3), coverage=coverage).winner == "intent"
     assert select("ask_faq", 0.9, matches(0.8, 0.3), coverage=coverage).winner == "knowledge"
+
+
+def test_words_new_to_the_classifier_make_an_entry_that_does_not_win_a_choice():
+    """A requirements intent kept for a KITAS question: offer both rather than answer wrongly."""
+    kept = select("ask_requirements", 0.95, matches(0.3, 0.25), novelty=0.1)
+    assert kept.winner == "intent"
+    unsure = select("ask_requirements", 0.95, matches(0.3, 0.25), novelty=0.1, fresh=0.3)
+    assert (unsure.winner, unsure.key) == ("unsure", "entry-0")
+    assert unsure.probability is not None and unsure.probability >= selection.UNSURE_PROBABILITY
+
+
+@pytest.mark.parametrize("intent", ["greet", "request_human", "ask_faq", "nlu_fallback"])
+def test_conversation_and_search_intents_are_never_unsure(intent):
+    assert select(intent, 0.9, matches(0.3, 0.25), fresh=0.5).winner == "intent"
+
+
+def test_fresh_words_raise_the_entry_probability():
+    assert knowledge_probability(0.5, 0.1, 1.0, fresh=0.5) > knowledge_probability(0.5, 0.1, 1.0)

@@ -186,3 +186,19 @@ def test_intent_examples_are_read_with_the_staff_vocabulary(faq_factory):
         add_term(session=session, term="nyasar", standard="hilang", author="staf")
     # The message now reads "paspor hilang"; so do the intent's examples, in the same selector.
     assert winner() == "intent"
+
+
+def test_an_unsure_verdict_leaves_the_message_to_the_fallback(faq_factory):
+    """Below the FallbackClassifier's threshold, with the ranking's order kept."""
+    publish_kitap(faq_factory)
+    trained = {"ask_requirements": ["syarat bikin paspor apa saja", "dokumen paspor baru apa"]}
+    selector = KnowledgeSelector(examples=trained, factory=faq_factory, cache=fresh())
+    asked = message("suami WN malaysia mau urus kitap, bawa apa", "ask_requirements", 0.98)
+    [parsed] = selector.process([asked])
+    verdict = parsed.get(PARSE_KEY)
+    assert (verdict["winner"], verdict["key"]) == ("unsure", "kitap-syarat"), verdict
+    assert parsed.get(INTENT)["name"] == "ask_requirements"
+    assert parsed.get(INTENT)["confidence"] < 0.35  # config.yml FallbackClassifier threshold
+    ranking = parsed.get(INTENT_RANKING_KEY)
+    assert [r["name"] for r in ranking] == ["ask_requirements", "greet"]
+    assert ranking[0]["confidence"] == parsed.get(INTENT)["confidence"]

@@ -104,3 +104,15 @@ async def test_every_published_entry_answers_its_own_questions(stack):
                 failures.append(f"{entry.key}: {question!r} -> {named}: {reply[:80]!r}")
     assert checked > 0
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("text", ["paspor", "mau tanya soal paspor dong", "PASPOR?"])
+async def test_a_bare_topic_gets_the_menu_not_a_procedure(stack, text):
+    replies = await stack.send({"text": text}, conversation=f"menu {text}")
+    payloads = [button["payload"] for reply in replies for button in reply.get("buttons") or []]
+    assert {"/ask_quota", "/ask_fees", "/report_lost_damaged", "/complaint"} <= set(payloads)
+    joined = " ".join(reply.get("text") or "" for reply in replies)
+    assert "BAP" not in joined and "kehilangan" not in joined, joined  # no lost-passport steps
+    # A menu button is an offered payload: accepted, and answered by its intent.
+    chosen = await stack.send({"payload": "/ask_fees"}, conversation=f"menu {text}")
+    assert "Rp" in " ".join(reply.get("text") or "" for reply in chosen)
