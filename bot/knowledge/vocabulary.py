@@ -82,7 +82,7 @@ def builtin_terms() -> list[TermView]:
     return result
 
 
-def _builtin_meaning(term: str) -> str | None:
+def builtin_meaning(term: str) -> str | None:
     """Return what the built-in lists already rewrite a term to, if they do."""
     for table in (lexicon.DOMAIN_LEXICON, lexicon.SYNONYMS, nlu_lexicon.DOMAIN_LEXICON):
         if term in table and table[term] != term:
@@ -137,7 +137,7 @@ def validate(term: str, standard: str, kind: str, others: Sequence[TermView]) ->
         raise VocabularyError(f"{term!r} is its own standard word")
     if kind == VocabularyKind.SAME.value and term in PROTECTED:
         raise VocabularyError(f"{term!r} is a protected office term and keeps its meaning")
-    meaning = _builtin_meaning(term)
+    meaning = builtin_meaning(term)
     if meaning is not None:
         raise VocabularyError(f"{term!r} is built in (read as {meaning!r}) and cannot be changed")
     if all(word in lexicon.STOPWORDS for word in term.split()):

@@ -25,6 +25,7 @@ from bot.knowledge.sheets import read_sheet, write_sheet
 from bot.knowledge.vocabulary import (
     TermView,
     VocabularyError,
+    builtin_meaning,
     builtin_terms,
     clean_term,
     validate,
@@ -108,7 +109,7 @@ def remove_term(*, session: Session, term: str, author: str) -> TermView:
     cleaned = clean_term(term)
     row = _row(session, cleaned)
     if row is None or not row.active:
-        if any(t.term == cleaned for t in builtin_terms()):
+        if builtin_meaning(cleaned) is not None:
             raise VocabularyError(f"{cleaned!r} is built in and cannot be removed")
         raise VocabularyError(f"{cleaned!r} is not in the staff vocabulary")
     row.active = False

@@ -105,6 +105,8 @@ def test_add_remove_and_bring_back_a_term(session):
         vocabulary_store.remove_term(session=session, term="nyasar", author="budi")
     with pytest.raises(VocabularyError, match="built in and cannot be removed"):
         vocabulary_store.remove_term(session=session, term="Kitas", author="budi")
+    with pytest.raises(VocabularyError, match="built in and cannot be removed"):
+        vocabulary_store.remove_term(session=session, term="warga negara asing", author="budi")
     vocabulary_store.add_term(session=session, term="nyasar", standard="rusak", author="citra")
     [back] = vocabulary_store.staff_terms(session=session)
     assert (back.standard, back.added_by) == ("rusak", "citra")
