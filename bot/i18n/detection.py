@@ -17,6 +17,8 @@ ENGLISH = "en"
 INDONESIAN = "id"
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# Names that read the same in both languages: the booking app.
+_NAMES = re.compile(r"\bm-?paspor\b")
 
 ENGLISH_WORDS = frozenset(
     """
@@ -55,15 +57,15 @@ INDONESIAN_WORDS = frozenset(
 # Used as they are in Indonesian chat: never a sign of either language.
 SHARED_WORDS = frozenset(
     """
-    ok oke okay hi halo online offline login logout upload download cancel booking reschedule
+    ok oke okay hi online offline login logout upload download cancel booking reschedule
     admin email password error app apps aplikasi status bot chatbot visa sim e m wa whatsapp
     """.split()
 )
 
 
 def tokens(text: str) -> list[str]:
-    """Return the message's lower-case words (apostrophes kept inside a word)."""
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    """Return the message's lower-case words (apostrophes kept inside a word), names left out."""
+    return _TOKEN.findall(_NAMES.sub(" ", text.lower().replace("’", "'")))
 
 
 def detect_language(text: str) -> str | None:
