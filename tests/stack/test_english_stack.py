@@ -7,16 +7,21 @@ check, and so is an FAQ answer that exists only in Indonesian after the note tha
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from sqlalchemy import select
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.i18n.detection import detect_language
 from bot.schedule import queries
+from bot.schedule.models import QuotaRelease
 from tests.helpers.english import indonesian_words
 
 pytestmark = pytest.mark.stack
 
 ONLY_INDONESIAN_NOTE = "This answer is only available in Indonesian:"
+LINK = re.compile(r"https?://\S+")
 
 ENGLISH_BY_INTENT = {
     "ask_fees": "how much does a passport cost",
@@ -75,6 +80,7 @@ def database_texts(stack) -> list[str]:
                 service.fee_note or "",
             ]
             texts += list(service.requirements)
+        texts += session.execute(select(QuotaRelease.note)).scalars()
     engine.dispose()
     return sorted({t for t in texts if t}, key=len, reverse=True)
 
@@ -89,6 +95,7 @@ def assistant_words(replies: list[dict], staff_texts: list[str]) -> str:
             after_note = False
             continue
         after_note = text == ONLY_INDONESIAN_NOTE
+        text = LINK.sub(" ", text)
         for staff_text in staff_texts:
             text = text.replace(staff_text, " ")
         said.append(text)
