@@ -215,7 +215,17 @@ class ActionFaqAnswer(PassportAction):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         second_miss = intent == FALLBACK_INTENT and first_stage_tried(tracker.events)
-        buttons = [] if second_miss else self.suggestions(tracker, matches, intent, language)
+        questions: dict[str, str] = {}
+        if language == ENGLISH and not second_miss and matches:
+            questions = await self.context.db(
+                translations.questions_in_language,
+                keys=[m.key for m in matches],
+                language=language,
+                today=today,
+            )
+        buttons = (
+            [] if second_miss else self.suggestions(tracker, matches, intent, language, questions)
+        )
         if buttons:
             dispatcher.utter_message(response="utter_faq_suggestions", buttons=buttons)
             return []
@@ -236,9 +246,16 @@ class ActionFaqAnswer(PassportAction):
 
     @staticmethod
     def suggestions(
-        tracker: Tracker, matches: list[Match], intent: str | None, language: str
+        tracker: Tracker,
+        matches: list[Match],
+        intent: str | None,
+        language: str,
+        questions: dict[str, str] | None = None,
     ) -> list[dict]:
-        """Return buttons for the likely curated intents first, then close FAQ entries."""
+        """Return buttons for the likely curated intents first, then close FAQ entries.
+
+        `questions` replaces an entry's question in its button (its English counterpart's).
+        """
         english = language == ENGLISH
         titles = SUGGESTIBLE_INTENTS_EN if english else SUGGESTIBLE_INTENTS
         buttons = []
@@ -247,7 +264,10 @@ class ActionFaqAnswer(PassportAction):
             for name in likely_intents(tracker.latest_message.get("intent_ranking") or []):
                 buttons.append({"title": titles[name], "payload": intent_payload(name, entities)})
         buttons += [
-            {"title": button_title(m.question), "payload": faq_payload(m.key)}
+            {
+                "title": button_title((questions or {}).get(m.key, m.question)),
+                "payload": faq_payload(m.key),
+            }
             for m in matches
             if m.score >= SUGGEST_THRESHOLD
         ]

@@ -7,6 +7,7 @@ other entry; it needs no link column and survives export and re-import as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,16 @@ class LocalisedMatch:
 
     match: Match
     language: str
+
+
+def questions_in_language(
+    *, session: Session, keys: Iterable[str], language: str, today: date
+) -> dict[str, str]:
+    """Return the question of each entry's published counterpart in `language`, by entry key."""
+    wanted = {counterpart_key(key, language): key for key in keys}
+    wanted = {other: key for other, key in wanted.items() if other != key}
+    found = store.published_entries_with_keys(session=session, keys=wanted, today=today)
+    return {wanted[e.key]: e.question for e in found if e.language == language}
 
 
 def answer_in_language(

@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from actions.common import ActionContext
-from actions.faq import HUMAN_BUTTON_EN, SUGGESTIBLE_INTENTS_EN, ActionFaqAnswer, faq_payload
+from actions.faq import (
+    HUMAN_BUTTON_EN,
+    SUGGESTIBLE_INTENTS_EN,
+    ActionFaqAnswer,
+    button_title,
+    faq_payload,
+)
 from actions.fees import ActionServiceFees
 from actions.follow_up import ActionFollowUp
 from actions.lost_damaged import ActionLostDamagedPassport
@@ -313,3 +319,28 @@ async def test_on_a_weekday_evening_the_next_opening_is_in_english(context_at) -
     _, messages = await run_action(ActionOfficeHours(context_at(evening)), tracker)
     assert responses(messages)[0] == "utter_office_closed_now"
     assert messages[0]["next_opening"] == "Thursday, 3 December 2026 at 08.00 WIB"
+
+
+async def test_suggested_entries_show_their_english_question_when_they_have_one(
+    session_factory: sessionmaker,
+) -> None:
+    action = faq_action(session_factory)
+    with session_factory.begin() as session:
+        store.save_entry(
+            session=session,
+            key="masa-berlaku-anak-en",
+            data=EntryData(
+                "umum",
+                "How long is a child's passport valid?",
+                "Five years.",
+                language="en",
+            ),
+            author="staff",
+        )
+    _, messages = await run_action(action, ask("paspor anak", "nlu_fallback"))
+    assert responses(messages) == ["utter_faq_suggestions"]
+    buttons = {b["payload"]: b["title"] for b in messages[0]["buttons"]}
+    assert buttons[faq_payload("masa-berlaku-anak")] == "How long is a child's passport valid?"
+    for key in QUESTIONS:  # entries without an English counterpart keep their question
+        if key != "masa-berlaku-anak" and faq_payload(key) in buttons:
+            assert buttons[faq_payload(key)] == button_title(QUESTIONS[key])
