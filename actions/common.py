@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import sessionmaker
 
+from actions.language import Labels
 from bot.db.engine import process_session_factory, run_db
 from bot.schedule import dates, queries
 from bot.schedule.views import HoursView, OfficeView, QuotaReleaseView, ServiceView
@@ -118,7 +119,11 @@ class PassportAction(Action, ABC):
         return [SlotSet("office", None), SlotSet("last_topic", self.topic)]
 
     async def utter_if_not_offered(
-        self, dispatcher: CollectingDispatcher, office: OfficeView, service: ServiceView
+        self,
+        dispatcher: CollectingDispatcher,
+        office: OfficeView,
+        service: ServiceView,
+        labels: Labels,
     ) -> None:
         """Tell the citizen when the office does not offer the service, and which ones do."""
         if not office.service_keys or service.key in office.service_keys:
@@ -128,7 +133,7 @@ class PassportAction(Action, ABC):
         dispatcher.utter_message(
             response="utter_service_not_at_office",
             office_name=office.name,
-            service_name=service.name,
+            service_name=labels.service(service),
             offices=bullets(others),
         )
 
@@ -185,13 +190,6 @@ def bullets(lines: Iterable[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
 
-def join_names(names: list[str]) -> str:
-    """Join names for a sentence: "A", "A dan B", "A, B dan C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} dan {names[-1]}"
-
-
 def rupiah(amount: int) -> str:
     """Format an amount as Indonesian rupiah: Rp1.000.000."""
     return f"Rp{amount:,}".replace(",", ".")
@@ -211,6 +209,7 @@ def hours_text(
     opens: time,
     closes: time | None,
     tz: str,
+    labels: Labels,
     break_start: time | None = None,
     break_end: time | None = None,
 ) -> str:
@@ -220,20 +219,22 @@ def hours_text(
         text += f"–{clock_time(closes)}"
     text += f" {tz_label(tz)}"
     if break_start is not None and break_end is not None:
-        text += f" (istirahat {clock_time(break_start)}–{clock_time(break_end)})"
+        text += f" ({labels.word('break')} {clock_time(break_start)}–{clock_time(break_end)})"
     return text
 
 
-def week_lines(week: list[HoursView], tz: str) -> list[str]:
+def week_lines(week: list[HoursView], tz: str, labels: Labels) -> list[str]:
     """Group weekdays with the same hours: "Senin–Kamis: 08.00–16.00 WIB (...)"."""
     by_day = {h.weekday: h for h in week if h.opens is not None and h.closes is not None}
     groups: list[tuple[int, int, str]] = []
     for weekday in range(7):
         hours = by_day.get(weekday)
         if hours is None or hours.opens is None:
-            text = "tutup"
+            text = labels.word("closed")
         else:
-            text = hours_text(hours.opens, hours.closes, tz, hours.break_start, hours.break_end)
+            text = hours_text(
+                hours.opens, hours.closes, tz, labels, hours.break_start, hours.break_end
+            )
         if groups and groups[-1][2] == text:
             groups[-1] = (groups[-1][0], weekday, text)
         else:
@@ -241,22 +242,12 @@ def week_lines(week: list[HoursView], tz: str) -> list[str]:
     lines: list[str] = []
     for first, last, text in groups:
         days = (
-            dates.DAY_NAMES[first]
+            labels.day_name(first)
             if first == last
-            else f"{dates.DAY_NAMES[first]}–{dates.DAY_NAMES[last]}"
+            else f"{labels.day_name(first)}–{labels.day_name(last)}"
         )
         lines.append(f"{days}: {text}")
     return lines
-
-
-def day_label(day: date) -> str:
-    """Format a date for chat, e.g. "Jumat, 25 Desember 2026"."""
-    return dates.format_date_id(day)
-
-
-def moment_label(moment: datetime, tz: str) -> str:
-    """Format an aware datetime in the office's time zone, e.g. "... pukul 14.00 WIB"."""
-    return dates.format_datetime_id(moment, tz)
 
 
 def local_time_label(moment: datetime, tz: str) -> str:
@@ -265,14 +256,14 @@ def local_time_label(moment: datetime, tz: str) -> str:
     return f"{clock_time(local.time())} {tz_label(tz)}"
 
 
-def release_line(release: QuotaReleaseView, tz: str, *, with_office: bool) -> str:
+def release_line(release: QuotaReleaseView, tz: str, labels: Labels, *, with_office: bool) -> str:
     """Format one quota release (times, slots and channel come from the database)."""
-    text = moment_label(release.opens_at, tz)
+    text = labels.moment(release.opens_at, tz)
     if release.slots:
-        text += f" — {release.slots} kuota"
+        text += f" — {release.slots} {labels.word('slots')}"
     text += f" ({release.booking_channel})"
     if release.service_name:
-        text = f"{release.service_name}: {text}"
+        text = f"{labels.service_name(release.service_key, release.service_name)}: {text}"
     if with_office:
         text = f"{release.office_name}: {text}"
     if release.note:
@@ -286,8 +277,8 @@ def requirement_text(service: ServiceView) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def fee_line(service: ServiceView) -> str:
+def fee_line(service: ServiceView, labels: Labels) -> str:
     """Format one service's name and fee (both from the database)."""
     if service.fee is None:
-        return service.name
-    return f"{service.name}: {rupiah(service.fee)}"
+        return labels.service(service)
+    return f"{labels.service(service)}: {rupiah(service.fee)}"

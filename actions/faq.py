@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ActionContext, PassportAction, latest_entity
-from bot.knowledge import retrieval, store
+from actions.language import reply_language
+from bot.i18n.detection import ENGLISH
+from bot.knowledge import retrieval, store, translations
 from bot.knowledge.models import Delivery
 from bot.knowledge.retrieval import KnowledgeCache
 from bot.knowledge.selection import PARSE_KEY
@@ -47,12 +49,24 @@ SUGGESTIBLE_INTENTS = {
     "report_lost_damaged": "Paspor hilang atau rusak",
     "complaint": "Menyampaikan pengaduan",
 }
+# The same buttons in English (every key of SUGGESTIBLE_INTENTS).
+SUGGESTIBLE_INTENTS_EN = {
+    "ask_quota": "Passport quota dates (M-Paspor)",
+    "ask_office_hours": "Office opening hours",
+    "ask_office_location": "Immigration office address",
+    "ask_fees": "Passport fees",
+    "ask_requirements": "Passport requirements",
+    "ask_process": "How to apply and how long it takes",
+    "report_lost_damaged": "Lost or damaged passport",
+    "complaint": "Make a complaint",
+}
 INTENT_SUGGEST_THRESHOLD = 0.15  # from the sweep in docs/nlu_eval.md, "Fallback suggestions"
 MAX_INTENT_SUGGESTIONS = 2
 CARRIED_ENTITIES = ("office", "service", "date")  # kept in the button so nothing is asked again
 # Responses that mean "the first stage has been tried" when they answered the previous message.
 FIRST_STAGE_RESPONSES = {"utter_faq_suggestions", "utter_ask_rephrase"}
 HUMAN_BUTTON = {"title": "Bukan, bicara dengan petugas", "payload": "/request_human"}
+HUMAN_BUTTON_EN = {"title": "None of these, talk to an officer", "payload": "/request_human"}
 
 
 def faq_payload(key: str) -> str:
@@ -136,6 +150,15 @@ def send_answer(dispatcher: CollectingDispatcher, match: Match) -> None:
         dispatcher.utter_message(text=match.answer)
 
 
+def send_localised(
+    dispatcher: CollectingDispatcher, answer: translations.LocalisedMatch, language: str
+) -> None:
+    """Send an answer; an English reader is told first when it exists only in Indonesian."""
+    if language == ENGLISH and answer.language != ENGLISH:
+        dispatcher.utter_message(response="utter_faq_only_indonesian")
+    send_answer(dispatcher, answer.match)
+
+
 class ActionFaqAnswer(PassportAction):
     topic = "faq"
 
@@ -153,6 +176,7 @@ class ActionFaqAnswer(PassportAction):
     ) -> list[EventType]:
         """Answer from the best FAQ entry, offer close candidates, or say honestly we can't."""
         today = self.context.now().astimezone(OFFICE_ZONE).date()
+        language = reply_language(tracker)
         # Parsed by the NLU (not a button payload): the answer-selection step left its verdict,
         # which names the entry when one won; a button names it as the faq_key entity.
         verdict = tracker.latest_message.get(PARSE_KEY)
@@ -162,9 +186,11 @@ class ActionFaqAnswer(PassportAction):
         )
         key = chosen_key or latest_entity(tracker, FAQ_ENTITY)
         if key:
-            chosen = await self.context.db(retrieval.published_match, key=key, today=today)
+            chosen = await self.context.db(
+                translations.answer_in_language, key=key, language=language, today=today
+            )
             if chosen is not None:
-                send_answer(dispatcher, chosen)
+                send_localised(dispatcher, chosen, language)
                 return []
             if not decided:  # a button for an entry withdrawn since it was offered
                 dispatcher.utter_message(response="utter_faq_no_answer")
@@ -178,8 +204,12 @@ class ActionFaqAnswer(PassportAction):
         # entry its faq_key; without its verdict (the knowledge base was unreadable at parse
         # time) the action decides by the score alone.
         if not decided and is_clear(matches):
-            send_answer(dispatcher, matches[0])
-            return []
+            best_entry = await self.context.db(
+                translations.answer_in_language, key=matches[0].key, language=language, today=today
+            )
+            if best_entry is not None:
+                send_localised(dispatcher, best_entry, language)
+                return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == OUT_OF_SCOPE_INTENT:
             dispatcher.utter_message(response="utter_out_of_scope")
@@ -189,7 +219,19 @@ class ActionFaqAnswer(PassportAction):
         if offered and offered not in {m.key for m in matches}:
             unsure = await self.context.db(retrieval.published_match, key=offered, today=today)
             matches = [unsure, *matches] if unsure else matches
-        buttons = [] if second_miss else self.suggestions(tracker, matches, intent, offered)
+        questions: dict[str, str] = {}
+        if language == ENGLISH and not second_miss and matches:
+            questions = await self.context.db(
+                translations.questions_in_language,
+                keys=[m.key for m in matches],
+                language=language,
+                today=today,
+            )
+        buttons = (
+            []
+            if second_miss
+            else self.suggestions(tracker, matches, intent, language, questions, offered)
+        )
         if buttons:
             dispatcher.utter_message(response="utter_faq_suggestions", buttons=buttons)
             return []
@@ -210,23 +252,32 @@ class ActionFaqAnswer(PassportAction):
 
     @staticmethod
     def suggestions(
-        tracker: Tracker, matches: list[Match], intent: str | None, offered: str | None = None
+        tracker: Tracker,
+        matches: list[Match],
+        intent: str | None,
+        language: str,
+        questions: dict[str, str] | None = None,
+        offered: str | None = None,
     ) -> list[dict]:
         """Return buttons for the likely curated intents first, then close FAQ entries.
 
+        `questions` replaces an entry's question in its button (its English counterpart's).
         `offered` is an entry the answer selection could not rule out (`unsure`): offered
         whatever its score.
         """
+        english = language == ENGLISH
+        titles = SUGGESTIBLE_INTENTS_EN if english else SUGGESTIBLE_INTENTS
         buttons = []
         if intent == FALLBACK_INTENT:
             entities = tracker.latest_message.get("entities") or []
             for name in likely_intents(tracker.latest_message.get("intent_ranking") or []):
-                buttons.append(
-                    {"title": SUGGESTIBLE_INTENTS[name], "payload": intent_payload(name, entities)}
-                )
+                buttons.append({"title": titles[name], "payload": intent_payload(name, entities)})
         buttons += [
-            {"title": button_title(m.question), "payload": faq_payload(m.key)}
+            {
+                "title": button_title((questions or {}).get(m.key, m.question)),
+                "payload": faq_payload(m.key),
+            }
             for m in matches
             if m.score >= SUGGEST_THRESHOLD or m.key == offered
         ]
-        return buttons + [HUMAN_BUTTON] if buttons else []
+        return buttons + [HUMAN_BUTTON_EN if english else HUMAN_BUTTON] if buttons else []

@@ -16,6 +16,7 @@ from actions.common import (
     rupiah,
     service_keys,
 )
+from actions.language import labels_for
 from bot.schedule import queries
 
 CHILD_VALIDITY_SUFFIX = "-5"  # children under 17 get 5-year passports only
@@ -32,10 +33,11 @@ class ActionServiceFees(PassportAction):
     ) -> list[EventType]:
         """Give the passport fees, or the fee of one product, add-on or lost/damaged case."""
         service = requested_service(tracker)
+        labels = labels_for(tracker)
         services = await self.context.db(queries.list_services)
         by_key = {s.key: s for s in services}
         passports = [s for s in services if s.category == "passport" and s.fee is not None]
-        passport_fees = bullets(fee_line(s) for s in passports)
+        passport_fees = bullets(fee_line(s, labels) for s in passports)
         case = by_key.get(service or "")
         wanted = [by_key[k] for k in service_keys(service) if k in by_key and by_key[k].fee]
         if not passports:
@@ -44,30 +46,33 @@ class ActionServiceFees(PassportAction):
         if service in PENALTY_CASES and case is not None and case.fee is not None:
             dispatcher.utter_message(
                 response="utter_fees_penalty",
-                case_name=case.name,
+                case_name=labels.service(case),
                 penalty=rupiah(case.fee),
                 fees=passport_fees,
             )
         elif service == "percepatan" and case is not None and case.fee is not None:
             dispatcher.utter_message(
                 response="utter_fees_addon",
-                service_name=case.name,
+                service_name=labels.service(case),
                 fee=rupiah(case.fee),
                 fees=passport_fees,
             )
         elif service == "anak":
             child = [s for s in passports if s.key.endswith(CHILD_VALIDITY_SUFFIX)]
             dispatcher.utter_message(
-                response="utter_fees_child", fees=bullets(fee_line(s) for s in child or passports)
+                response="utter_fees_child",
+                fees=bullets(fee_line(s, labels) for s in child or passports),
             )
         elif wanted and all(s.category == "passport" for s in wanted):
             dispatcher.utter_message(
-                response="utter_fees_list", fees=bullets(fee_line(s) for s in wanted)
+                response="utter_fees_list", fees=bullets(fee_line(s, labels) for s in wanted)
             )
         else:
             extras = [s for s in services if s.category != "passport" and s.fee is not None]
             dispatcher.utter_message(
-                response="utter_fees_all", fees=passport_fees, extras=bullets(map(fee_line, extras))
+                response="utter_fees_all",
+                fees=passport_fees,
+                extras=bullets(fee_line(s, labels) for s in extras),
             )
         dispatcher.utter_message(response="utter_fees_payment")
         return self.topic_events(service=service)

@@ -18,6 +18,7 @@ from actions.common import (
     requirement_text,
     rupiah,
 )
+from actions.language import labels_for
 from bot.schedule import queries
 
 DEFAULT_CASE = "hilang"
@@ -66,6 +67,7 @@ class ActionLostDamagedPassport(PassportAction):
     ) -> list[EventType]:
         """Explain how to replace a lost (default) or damaged passport and where."""
         case_key = requested_case(tracker)
+        labels = labels_for(tracker)
         choice = await self.resolve_office(tracker)
         if choice.unknown:
             return await self.utter_unknown_office(dispatcher)
@@ -74,10 +76,10 @@ class ActionLostDamagedPassport(PassportAction):
             dispatcher.utter_message(response="utter_data_missing")
             return self.topic_events(choice.office, case_key)
         if choice.office is not None:
-            await self.utter_if_not_offered(dispatcher, choice.office, case)
+            await self.utter_if_not_offered(dispatcher, choice.office, case, labels)
         dispatcher.utter_message(
             response="utter_lost_damaged",
-            case_name=case.name,
+            case_name=labels.service(case),
             requirements=requirement_text(case),
         )
         if case.fee is not None:

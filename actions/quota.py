@@ -17,6 +17,7 @@ from actions.common import (
     requested_service,
     service_keys,
 )
+from actions.language import Labels, labels_for
 from bot.schedule import queries
 from bot.schedule.dates import DateRange
 from bot.schedule.views import OfficeView, QuotaReleaseView
@@ -33,6 +34,7 @@ class ActionQuotaInfo(PassportAction):
     ) -> list[EventType]:
         """Tell the citizen when the next passport quota opens, never offering a past one."""
         now = self.context.now()
+        labels = labels_for(tracker)
         choice = await self.resolve_office(tracker)
         if choice.unknown:
             return await self.utter_unknown_office(dispatcher)
@@ -40,7 +42,7 @@ class ActionQuotaInfo(PassportAction):
         service = requested_service(tracker)
         keys = service_keys(service)
         if choice.office is None:
-            await self._each_office(dispatcher, now, period, keys)
+            await self._each_office(dispatcher, now, period, keys, labels)
             return self.topic_events(service=service)
         office = choice.office
         releases = await self._releases(office, now, period, keys, limit=3)
@@ -49,7 +51,7 @@ class ActionQuotaInfo(PassportAction):
                 response="utter_quota_releases",
                 office_name=office.name,
                 releases=bullets(
-                    release_line(r, office.timezone, with_office=False) for r in releases
+                    release_line(r, office.timezone, labels, with_office=False) for r in releases
                 ),
             )
             return self.topic_events(office, service)
@@ -58,8 +60,8 @@ class ActionQuotaInfo(PassportAction):
             dispatcher.utter_message(
                 response="utter_quota_none_in_range",
                 office_name=office.name,
-                period=period.label if period else "",
-                next_release=release_line(later[0], office.timezone, with_office=False),
+                period=labels.period(period) if period else "",
+                next_release=release_line(later[0], office.timezone, labels, with_office=False),
             )
         else:
             dispatcher.utter_message(response="utter_quota_none_scheduled", office_name=office.name)
@@ -71,6 +73,7 @@ class ActionQuotaInfo(PassportAction):
         now: datetime,
         period: DateRange | None,
         keys: tuple[str, ...],
+        labels: Labels,
     ) -> None:
         """Give the next release of every office (within the period when one was asked)."""
         offices = await self.context.db(queries.list_offices)
@@ -85,7 +88,8 @@ class ActionQuotaInfo(PassportAction):
             if not found and period is not None:
                 found, target = await self._releases(office, now, None, keys, limit=1), later
             target.extend(
-                (r.opens_at, release_line(r, office.timezone, with_office=True)) for r in found
+                (r.opens_at, release_line(r, office.timezone, labels, with_office=True))
+                for r in found
             )
         if in_period:
             dispatcher.utter_message(
@@ -95,7 +99,7 @@ class ActionQuotaInfo(PassportAction):
         elif later and period is not None:
             dispatcher.utter_message(
                 response="utter_quota_none_in_range_all",
-                period=period.label,
+                period=labels.period(period),
                 releases=bullets(line for _, line in sorted(later)),
             )
         else:

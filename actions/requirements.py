@@ -13,6 +13,7 @@ from actions.common import (
     requested_service,
     requirement_text,
 )
+from actions.language import labels_for
 from bot.schedule import queries
 
 DEFAULT_CASE = "baru"
@@ -29,6 +30,7 @@ class ActionServiceRequirements(PassportAction):
     ) -> list[EventType]:
         """List the documents for the case asked about (a new passport by default)."""
         service = requested_service(tracker)
+        labels = labels_for(tracker)
         case_key = service if service in REQUIREMENT_CASES else DEFAULT_CASE
         choice = await self.resolve_office(tracker)
         if choice.unknown:
@@ -38,10 +40,10 @@ class ActionServiceRequirements(PassportAction):
             dispatcher.utter_message(response="utter_data_missing")
             return self.topic_events(choice.office, service)
         if choice.office is not None:
-            await self.utter_if_not_offered(dispatcher, choice.office, case)
+            await self.utter_if_not_offered(dispatcher, choice.office, case, labels)
         dispatcher.utter_message(
             response="utter_requirements",
-            service_name=case.name,
+            service_name=labels.service(case),
             requirements=requirement_text(case),
         )
         return self.topic_events(choice.office, service)

@@ -25,7 +25,10 @@ the replay are in `bot.rasa_turns`):
    `ActionServerUnavailable` when it returns, before `save_tracker` runs (and `save_tracker`
    refuses a marked turn), so the tracker stays as it was before the message and the gateway
    channel answers 503. Actions that succeeded earlier in the same turn are run again when the
-   message is retried.
+   message is retried. Exception: the action of a custom slot mapping (`action_detect_language`,
+   run by `action_extract_slots` after every message) only fills slots; when it fails, Rasa
+   leaves them as they were and the turn goes on, so a reply in the previous language never
+   waits for the action server.
 4. Idempotent replay. A message the gateway resends with `retry: true` is looked up by its
    `message_id` in the conversation's tracker (all sessions) inside `handle_message`, i.e.
    while `Agent.handle_message` holds the conversation's lock: a retry that arrives while the
@@ -129,12 +132,26 @@ def _record_failures(original: Callable[..., Awaitable[Any]]) -> Callable[..., A
             raise  # the action declined to run; Rasa predicts another one, as it should
         except Exception as exc:
             turn = current_turn.get()
-            if turn is not None and turn.failed_action is None:
+            domain = args[3] if len(args) > 3 else kwargs.get("domain")
+            if (
+                turn is not None
+                and turn.failed_action is None
+                and not fills_slots_only(self.name(), domain)
+            ):
                 turn.failed_action = self.name()
                 turn.unreachable = _action_server_unreachable(exc)
             raise
 
     return run
+
+
+def fills_slots_only(action_name: str, domain: Any) -> bool:
+    """Whether the action is a custom slot mapping's (run by `action_extract_slots`)."""
+    return any(
+        mapping.get("type") == "custom" and mapping.get("action") == action_name
+        for slot in getattr(domain, "slots", None) or ()
+        for mapping in slot.mappings
+    )
 
 
 UNAVAILABLE_STATUSES = frozenset({401, 403, 404, 502, 503, 504})  # down or misconfigured

@@ -285,3 +285,34 @@ async def test_outside_a_turn_a_failure_is_only_raised(guarantees):
         await run_remote_action(f"http://127.0.0.1:{free_port()}/webhook")
     assert current_turn.get() is None
     rasa_server._raise_if_turn_failed()  # no turn, nothing to raise
+
+
+async def test_a_failed_slot_mapping_action_does_not_mark_the_turn(guarantees, turn):
+    """`action_detect_language` only fills the language slot: the reply must not wait for it."""
+    domain = Domain.from_yaml(
+        """
+        version: "3.1"
+        slots:
+          language:
+            type: categorical
+            values: [id, en]
+            influence_conversation: false
+            mappings:
+              - type: custom
+                action: action_detect_language
+        actions:
+          - action_detect_language
+          - action_quota_info
+        """
+    )
+    url = f"http://127.0.0.1:{free_port()}/webhook"
+    tracker = DialogueStateTracker(SENDER, domain.slots)
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    detect = RemoteAction("action_detect_language", EndpointConfig(url))
+    with pytest.raises(Exception, match="Couldn't connect"):
+        await detect.run(CollectingOutputChannel(), nlg, tracker, domain)
+    assert turn.failed_action is None
+    quota = RemoteAction("action_quota_info", EndpointConfig(url))
+    with pytest.raises(Exception, match="Couldn't connect"):
+        await quota.run(CollectingOutputChannel(), nlg, tracker, domain)
+    assert turn.failed_action == "action_quota_info"

@@ -131,7 +131,10 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
     if not entries:
         print("No FAQ entries.")
     for entry in entries:
-        print(f"{entry.key:32} {entry.status:9} {entry.category:16} {entry.question}")
+        print(
+            f"{entry.key:32} {entry.status:9} {entry.language:2} {entry.category:16} "
+            f"{entry.question}"
+        )
     return 0
 
 

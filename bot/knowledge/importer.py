@@ -58,6 +58,7 @@ HEADER_ALIASES = {
     "contoh_pertanyaan": "examples",
     "example_questions": "examples",
     "bahasa": "language",
+    "lang": "language",
     "berlaku_mulai": "valid_from",
     "berlaku_sampai": "valid_until",
     "sumber": "source",

@@ -120,6 +120,14 @@ def published_entries(*, session: Session, today: date) -> list[EntryView]:
     return [entry_view(entry) for entry in session.execute(statement).scalars()]
 
 
+def published_entries_with_keys(
+    *, session: Session, keys: Iterable[str], today: date
+) -> list[EntryView]:
+    """Return those of the entries `keys` that are published and valid today."""
+    statement = select(KnowledgeEntry).where(KnowledgeEntry.key.in_(list(keys)), *_servable(today))
+    return [entry_view(entry) for entry in session.execute(statement).scalars()]
+
+
 def published_entry(*, session: Session, key: str, today: date) -> EntryView | None:
     """Return one entry when it is published and valid today."""
     statement = select(KnowledgeEntry).where(KnowledgeEntry.key == key, *_servable(today))

@@ -1,4 +1,4 @@
-"""The action server registers exactly our eight actions, not the abstract base."""
+"""The action server registers exactly our nine actions, not the abstract base."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ EXPECTED = {
     "action_lost_damaged_passport",
     "action_follow_up",
     "action_faq_answer",
+    "action_detect_language",
 }
 
 
-def test_action_server_registers_the_eight_actions() -> None:
+def test_action_server_registers_the_nine_actions() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     assert set(executor.actions) == EXPECTED

@@ -6,7 +6,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-DEFAULT_SLOTS: dict[str, Any] = {"office": None, "service": None, "last_topic": None}
+DEFAULT_SLOTS: dict[str, Any] = {
+    "office": None,
+    "service": None,
+    "last_topic": None,
+    "language": None,
+    "chosen_language": None,
+}
 
 
 def entity(name: str, value: str, text: str = "", span: str | None = None) -> dict[str, Any]:
@@ -31,16 +37,19 @@ def make_tracker(
     sender_id: str = "test-conversation",
     intent_ranking: list[dict[str, Any]] | None = None,
     history: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker whose latest message has the given text, intent and entities.
 
-    `history` holds earlier events (see `user_event`, `bot_event`), oldest first.
+    `history` holds earlier events (see `user_event`, `bot_event`), oldest first; `metadata`
+    is what the gateway sent with the message (`{"channel": …, "language": …}`).
     """
     latest_message = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
         "intent_ranking": intent_ranking or [],
+        "metadata": metadata or {},
     }
     events = [
         *(history or []),

@@ -116,3 +116,25 @@ def test_unanswered_lists_groups(run, settings, capsys) -> None:
     assert run("faq", "unanswered") == 0
     out = capsys.readouterr().out
     assert "2x" in out and "6171012345678901" not in out
+
+
+def test_an_english_counterpart_is_imported_with_lang_and_listed_with_its_language(
+    run, tmp_path, capsys
+) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "key,question,answer,lang\n"
+        "voa,Apa itu visa saat kedatangan?,Visa saat kedatangan.,id\n"
+        "voa-en,What is a visa on arrival?,A visa you get when you arrive.,english\n",
+        encoding="utf-8",
+    )
+    assert run("faq", "import", str(path)) == 0
+    capsys.readouterr()
+    assert run("faq", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in lines] == [
+        ["voa", "published", "id"],
+        ["voa-en", "published", "en"],
+    ]
+    assert run("faq", "show", "voa-en") == 0
+    assert "language: en" in capsys.readouterr().out

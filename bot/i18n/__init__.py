@@ -1,0 +1,1 @@
+"""Languages of the replies: detecting English or Indonesian, and English labels."""
