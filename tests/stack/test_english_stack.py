@@ -41,6 +41,7 @@ ENGLISH_BY_INTENT = {
     "out_of_scope_sim": "where can I get a driving licence",
     "out_of_scope_visa": "how do I get a visa for Japan",
     "out_of_scope": "how do I cook fried rice",
+    "ask_topics": "what can you help me with?",
 }
 
 INDONESIAN_BY_INTENT = {
@@ -61,6 +62,7 @@ INDONESIAN_BY_INTENT = {
     "out_of_scope_sim": "mau perpanjang sim dimana ya",
     "out_of_scope_visa": "cara bikin visa jepang gimana",
     "out_of_scope": "resep nasi goreng yang enak apa ya",
+    "ask_topics": "mau tanya soal paspor dong",
 }
 
 
