@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -76,6 +78,17 @@ class RunningStack:
         if conversation:
             self.tokens[conversation] = token
         return token
+
+    async def staff_command(self, *argv: str) -> str:
+        """Run `python -m bot ARGV...` against this stack's database, as staff would; its output."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *argv,
+            cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": self.settings.database_url},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode == 0, output.decode()
+        return output.decode()
 
     def logs(self) -> str:
         return "\n".join(

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
-import sys
 import time
 
 import aiohttp
 import pytest
 
-from bot import PROJECT_ROOT
 from bot.db.engine import make_engine, make_session_factory
 from bot.knowledge import store
 from bot.knowledge.check import answered_by
@@ -47,17 +44,6 @@ async def parse(stack, text: str) -> dict:
             return dict(await response.json())
 
 
-async def import_csv(stack, path) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "faq", "import", str(path),
-        cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": stack.settings.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode == 0, output.decode()
-    return output.decode()
-
-
 async def test_a_new_topic_wins_over_the_built_in_intent_that_claims_it(stack, tmp_path):
     competing = await parse(stack, KITAP_QUESTION)
     assert competing["intent"] in KEPT_INTENTS, competing  # the classifier claims it
@@ -69,7 +55,7 @@ async def test_a_new_topic_wins_over_the_built_in_intent_that_claims_it(stack, t
         writer.writerow(
             ["kitap-syarat", "Apa saja syarat mengajukan KITAP?", KITAP_ANSWER, "izin-tinggal"]
         )
-    await import_csv(stack, path)
+    await stack.staff_command("faq", "import", str(path))
     published = time.monotonic()
     answer = ""
     # Each process re-reads the knowledge base revision every 2 s (tests/knowledge covers that
