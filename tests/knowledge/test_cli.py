@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from bot.db.engine import make_engine, make_session_factory
 from bot.knowledge import store
 from bot.knowledge.cli import register
 from bot.settings import Settings
+from tests.helpers.cli import command_runner
 
 
 @pytest.fixture
@@ -19,14 +18,7 @@ def settings(tmp_path) -> Settings:
 
 @pytest.fixture
 def run(settings):
-    parser = argparse.ArgumentParser(prog="bot")
-    register(parser.add_subparsers(dest="command", required=True))
-
-    def _run(*argv: str) -> int:
-        args = parser.parse_args(argv)
-        return args.handler(args, settings)
-
-    return _run
+    return command_runner(register, settings)
 
 
 def test_import_edit_restore_and_inspect(run, tmp_path, capsys) -> None:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from bot.knowledge.vocabulary_cli import register
 from bot.settings import Settings
+from tests.helpers.cli import command_runner
 
 
 @pytest.fixture
 def run(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
-    parser = argparse.ArgumentParser(prog="bot")
-    register(parser.add_subparsers(dest="command", required=True))
-
-    def _run(*argv: str) -> int:
-        args = parser.parse_args(argv)
-        return args.handler(args, settings)
-
-    return _run
+    return command_runner(register, Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}"))
 
 
 def test_add_list_remove(run, capsys) -> None:
